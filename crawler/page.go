@@ -1,0 +1,51 @@
+package crawler
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// Site is what the crawler needs to know of one site: where to start, which
+// hosts it may visit, which URLs are articles, which to follow or ignore,
+// and how politely to go.
+type Site struct {
+	Name        string
+	Domains     []string         // hosts the crawl may visit, subdomains included
+	StartURLs   []string         // depth 0
+	ArticleURLs []*regexp.Regexp // on path+query: pages that are articles
+	FollowURLs  []*regexp.Regexp // on path+query: non-article pages whose links are followed
+	IgnoreURLs  []*regexp.Regexp // on path+query: never fetched
+	MaxDepth    int              // pages MaxDepth links from a start URL are reached; 0 = start URLs only
+	Rate        float64          // requests per second to each host of this site; 0 = no limit
+	// AdHoc marks a site made up for a URL of no configured site: every
+	// page on its host is a candidate article (ArticleURLs empty means
+	// "every page that is not a start page").
+	AdHoc bool
+}
+
+// Page is one fetched page, handed to the Handler.
+type Page struct {
+	Site      string   // Site.Name
+	URL       string   // the normalised URL that was requested
+	FinalURL  *url.URL // after redirects
+	Depth     int
+	Article   bool // the URL matched the site's ArticleURLs (or the site is ad hoc and this is not a start page)
+	Status    int
+	Header    http.Header // response headers as received
+	Body      []byte      // response body as received (after Content-Encoding is undone), never re-encoded
+	Truncated bool        // Body was cut at Config.MaxBodyBytes
+	FetchedAt time.Time   // UTC
+	// Doc is Body decoded to UTF-8 (header, <meta charset>, BOM) and parsed
+	// once by the crawler; nil for non-HTML responses. Handlers may read and
+	// modify it: the crawler has already taken the links out of it.
+	Doc *html.Node
+}
+
+// Handler receives every fetched page. An error is logged with the page's
+// URL and counted; the crawl goes on.
+type Handler func(ctx context.Context, p *Page) error
