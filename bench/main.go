@@ -1,0 +1,112 @@
+// Command bench measures newsarc's full pipeline (crawl, extract, store)
+// against a bare colly collector on the same generated loopback news site,
+// in the same run, and prints pages per second for both and their ratio.
+// Machines here are shared and noisy: read the ratio, not the absolute
+// figures.
+//
+//	go run ./bench -articles 600 -rounds 5
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync/atomic"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/newsarc/newsarc/crawler"
+	"github.com/newsarc/newsarc/internal/config"
+	"github.com/newsarc/newsarc/internal/pipeline"
+	"github.com/newsarc/newsarc/store"
+)
+
+func main() {
+	articles := flag.Int("articles", 600, "article pages on the generated site")
+	rounds := flag.Int("rounds", 5, "rounds; each runs bare colly then newsarc")
+	concurrency := flag.Int("concurrency", 8, "requests in flight for both crawlers")
+	flag.Parse()
+
+	site := newNewsSite(*articles)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	dir, err := os.MkdirTemp("", "newsarc-bench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	fmt.Printf("site: %d articles, %d section pages, %d KiB per article page; concurrency %d; rate limits off\n",
+		*articles, site.sectionPages(), len(site.pages["/news/1"])>>10, *concurrency)
+	fmt.Printf("%-6s %14s %14s %8s\n", "round", "colly pages/s", "newsarc pages/s", "ratio")
+	var ratios []float64
+	for r := 1; r <= *rounds; r++ {
+		cn, cd := bareColly(srv.URL, *concurrency)
+		nn, nd, err := newsarc(srv.URL, filepath.Join(dir, fmt.Sprintf("r%d.db", r)), *concurrency)
+		if err != nil {
+			log.Fatal(err)
+		}
+		cr, nr := float64(cn)/cd.Seconds(), float64(nn)/nd.Seconds()
+		ratios = append(ratios, nr/cr)
+		fmt.Printf("%-6d %14.0f %14.0f %8.2f   (colly %d pages in %s, newsarc %d pages in %s)\n",
+			r, cr, nr, nr/cr, cn, cd.Round(time.Millisecond), nn, nd.Round(time.Millisecond))
+	}
+	sort.Float64s(ratios)
+	fmt.Printf("median ratio newsarc/colly: %.2f (min %.2f, max %.2f)\n", ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1])
+}
+
+// bareColly crawls the site as colly's README does: async, a parallelism
+// limit, every link followed. It returns the responses it got and the time.
+func bareColly(base string, parallelism int) (int64, time.Duration) {
+	var n atomic.Int64
+	c := colly.NewCollector()
+	c.Async = true
+	c.AllowedDomains = []string{"127.0.0.1"}
+	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallelism}); err != nil {
+		log.Fatal(err)
+	}
+	c.OnResponse(func(*colly.Response) { n.Add(1) })
+	c.OnHTML("a[href]", func(e *colly.HTMLElement) { _ = e.Request.Visit(e.Attr("href")) })
+	start := time.Now()
+	if err := c.Visit(base + "/"); err != nil {
+		log.Fatal(err)
+	}
+	c.Wait()
+	return n.Load(), time.Since(start)
+}
+
+// newsarc runs the full pipeline into a fresh archive at dbPath.
+func newsarc(base, dbPath string, concurrency int) (int64, time.Duration, error) {
+	s, err := config.ParseSite("bench.yaml", []byte(fmt.Sprintf(siteFile, base)))
+	if err != nil {
+		return 0, 0, err
+	}
+	db, err := store.Open(dbPath, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	p := pipeline.New(db, []pipeline.Site{{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules}}, nil)
+	c, err := crawler.New(crawler.Config{Concurrency: concurrency}, []crawler.Site{s.Crawl}, p.Handle)
+	if err != nil {
+		return 0, 0, err
+	}
+	start := time.Now()
+	stats, err := c.Run(context.Background())
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := db.Close(); err != nil {
+		return 0, 0, err
+	}
+	took := time.Since(start)
+	if got := p.Counts(); got.Failed > 0 || stats.Errors > 0 {
+		return 0, 0, fmt.Errorf("newsarc run had errors: %+v %+v", stats, got)
+	}
+	return stats.Fetched, took, nil
+}

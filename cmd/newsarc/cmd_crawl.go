@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsarc/newsarc/crawler"
+	"github.com/newsarc/newsarc/internal/config"
+	"github.com/newsarc/newsarc/internal/demo"
+	"github.com/newsarc/newsarc/internal/pipeline"
+	"github.com/newsarc/newsarc/internal/urlnorm"
+	"github.com/newsarc/newsarc/store"
+)
+
+type crawlOptions struct {
+	sites       []string
+	maxPages    int
+	depth       int
+	concurrency int
+	rate        float64
+	demo        bool
+	progress    string
+}
+
+func newCrawlCmd(g *globalOptions) *cobra.Command {
+	o := &crawlOptions{}
+	cmd := &cobra.Command{
+		Use:   "crawl [--site NAME]... [URL]...",
+		Short: "Crawl now: the named sites' start URLs plus any URLs given",
+		Args:  args(0, -1),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			return runCrawl(cmd.Context(), g, o, a, cmd.Flags().Changed)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.sites, "site", nil, "crawl this site from its start_urls (repeatable)")
+	f.IntVar(&o.maxPages, "max-pages", 0, "stop after this many pages (0 = no limit)")
+	f.IntVar(&o.depth, "depth", 1, "links to follow from a start URL (overrides max_depth; default 1 for ad hoc URLs)")
+	f.IntVar(&o.concurrency, "concurrency", 0, "requests in flight, all hosts together (overrides the config)")
+	f.Float64Var(&o.rate, "rate", 0, "requests per second per host (overrides the site files; 0 = no limit)")
+	f.BoolVar(&o.demo, "demo", false, "serve the built-in sample news site on a loopback port and crawl it")
+	f.StringVar(&o.progress, "progress", "auto", "progress display: auto (bar on a terminal), bar, log, none")
+	return cmd
+}
+
+// crawlPlan is what one crawl will visit.
+type crawlPlan struct {
+	crawl []crawler.Site
+	pipe  []pipeline.Site
+}
+
+func (p *crawlPlan) add(s crawler.Site, ps pipeline.Site) {
+	p.crawl = append(p.crawl, s)
+	p.pipe = append(p.pipe, ps)
+}
+
+func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []string, changed func(string) bool) error {
+	switch o.progress {
+	case "auto", "bar", "log", "none":
+	default:
+		return usagef("--progress: %q is not auto, bar, log or none", o.progress)
+	}
+	if o.maxPages < 0 || o.depth < 0 || o.concurrency < 0 || o.rate < 0 {
+		return usagef("--max-pages, --depth, --concurrency and --rate must not be negative")
+	}
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	log := g.logger()
+	var sites []*config.Site
+	if !o.demo || len(o.sites) > 0 {
+		if sites, err = g.loadSites(cfg); err != nil {
+			return err
+		}
+	}
+	if o.demo {
+		base, stopDemo, err := demo.Start()
+		if err != nil {
+			return fmt.Errorf("start demo site: %w", err)
+		}
+		defer stopDemo(context.WithoutCancel(ctx))
+		ds, err := config.ParseSite("demo.yaml", demo.SiteFile())
+		if err != nil {
+			return fmt.Errorf("demo site file: %w", err)
+		}
+		ds.Crawl.StartURLs = []string{base + "/"}
+		log.Info("serving the demo news site", "url", base)
+		sites = append(sites, ds)
+		o.sites = append(o.sites, ds.Name)
+	}
+	plan, err := planCrawl(sites, o, urls, changed)
+	if err != nil {
+		return err
+	}
+
+	db, err := store.Open(cfg.DB, nil)
+	if err != nil {
+		return err
+	}
+	// Close flushes what is pending even when ctx was cancelled.
+	defer db.Close()
+
+	pipe := pipeline.New(db, plan.pipe, log)
+	ccfg := crawler.Config{
+		UserAgent:    cfg.UserAgent,
+		Concurrency:  cfg.Concurrency,
+		Timeout:      time.Duration(cfg.Timeout),
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		MaxPages:     o.maxPages,
+		Logger:       log,
+	}
+	if changed("concurrency") {
+		ccfg.Concurrency = o.concurrency
+	}
+	c, err := crawler.New(ccfg, plan.crawl, pipe.Handle)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	stopProgress := startProgress(g.stderr, o.progress, log, c, pipe)
+	stats, runErr := c.Run(ctx)
+	stopProgress()
+	if err := db.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("close archive: %w", err)
+	}
+	printSummary(g.stdout, time.Since(start), stats, pipe.Counts())
+	return runErr
+}
+
+// planCrawl picks the sites to crawl and turns the given URLs into start
+// URLs of their site, or of an ad hoc site limited to their host.
+func planCrawl(sites []*config.Site, o *crawlOptions, urls []string, changed func(string) bool) (*crawlPlan, error) {
+	chosen := map[string]*config.Site{}
+	var order []*config.Site
+	pick := func(s *config.Site) {
+		if chosen[s.Name] == nil {
+			c := *s
+			c.Crawl.StartURLs = append([]string(nil), s.Crawl.StartURLs...)
+			chosen[s.Name] = &c
+			order = append(order, &c)
+		}
+	}
+	for _, name := range o.sites {
+		s, err := findSite(sites, name)
+		if err != nil {
+			return nil, err
+		}
+		pick(s)
+	}
+	if len(o.sites) == 0 && len(urls) == 0 {
+		return nil, usagef("crawl: name a site (--site NAME), give a URL, or use --demo")
+	}
+	adhoc := map[string]*crawler.Site{}
+	var adhocOrder []string
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err == nil {
+			_, err = urlnorm.NormalizeURL(u)
+		}
+		if err != nil {
+			return nil, usagef("crawl: %v", err)
+		}
+		var owner *config.Site
+		for _, s := range sites {
+			if urlnorm.HostAllowed(u.Host, s.Crawl.Domains) {
+				owner = s
+				break
+			}
+		}
+		if owner != nil {
+			c := chosen[owner.Name]
+			if c == nil {
+				// A site reached only through URLs given: those URLs, not
+				// its own start URLs.
+				pick(owner)
+				c = chosen[owner.Name]
+				c.Crawl.StartURLs = nil
+			}
+			c.Crawl.StartURLs = append(c.Crawl.StartURLs, raw)
+			continue
+		}
+		host := u.Hostname()
+		s := adhoc[host]
+		if s == nil {
+			s = &crawler.Site{Name: host, Domains: []string{host}, MaxDepth: o.depth, Rate: config.DefaultRate, AdHoc: true}
+			adhoc[host] = s
+			adhocOrder = append(adhocOrder, host)
+		}
+		s.StartURLs = append(s.StartURLs, raw)
+	}
+	plan := &crawlPlan{}
+	for _, s := range order {
+		cs := s.Crawl
+		if changed("depth") {
+			cs.MaxDepth = o.depth
+		}
+		if changed("rate") {
+			cs.Rate = o.rate
+		}
+		if len(cs.StartURLs) == 0 {
+			return nil, usagef("crawl: site %s has no start_urls (%s) and no URL of it was given", s.Name, s.File)
+		}
+		plan.add(cs, pipeline.Site{Name: s.Name, Domains: cs.Domains, Rules: s.Rules})
+	}
+	for _, host := range adhocOrder {
+		cs := *adhoc[host]
+		if changed("rate") {
+			cs.Rate = o.rate
+		}
+		plan.add(cs, pipeline.Site{Name: cs.Name, Domains: cs.Domains, AdHoc: true})
+	}
+	return plan, nil
+}
+
+func printSummary(w io.Writer, took time.Duration, s crawler.Stats, c pipeline.Counts) {
+	fmt.Fprintf(w, "crawl finished in %s\n", took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  fetched      %d\n", s.Fetched)
+	fmt.Fprintf(w, "  articles     %d\n", c.Articles)
+	fmt.Fprintf(w, "  new          %d\n", c.New)
+	fmt.Fprintf(w, "  unchanged    %d\n", c.Unchanged)
+	fmt.Fprintf(w, "  errors       %d\n", s.Errors)
+	if s.RobotsBlocked > 0 {
+		fmt.Fprintf(w, "  robots.txt   %d blocked\n", s.RobotsBlocked)
+	}
+	if s.Truncated > 0 {
+		fmt.Fprintf(w, "  truncated    %d\n", s.Truncated)
+	}
+	for site, n := range c.BodyFallback {
+		fmt.Fprintf(w, "  body selector missed on %d pages of %s (generic extractor used)\n", n, site)
+	}
+}

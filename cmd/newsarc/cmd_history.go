@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsarc/newsarc/internal/urlnorm"
+	"github.com/newsarc/newsarc/store"
+)
+
+type historyOptions struct {
+	format string
+}
+
+func newHistoryCmd(g *globalOptions) *cobra.Command {
+	o := &historyOptions{}
+	cmd := &cobra.Command{
+		Use:   "history [--format table|json] URL",
+		Short: "Every version of one article: fetched time, first/last seen, times seen, hash, origin",
+		Args:  args(1, 1),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			return runHistory(cmd.Context(), g, o, a[0])
+		},
+	}
+	cmd.Flags().StringVar(&o.format, "format", "table", "table or json (one object per line)")
+	return cmd
+}
+
+// historyLine is one version in `history --format json`.
+type historyLine struct {
+	Version     int    `json:"version"`
+	FetchedAt   string `json:"fetched_at"`
+	FirstSeen   string `json:"first_seen"`
+	LastSeen    string `json:"last_seen"`
+	Seen        int    `json:"seen"`
+	ContentHash string `json:"content_hash"`
+	Origin      string `json:"origin"`
+}
+
+func runHistory(ctx context.Context, g *globalOptions, o *historyOptions, raw string) error {
+	if o.format != "table" && o.format != "json" {
+		return usagef("--format: %q is not table or json", o.format)
+	}
+	u, err := urlnorm.Normalize(raw)
+	if err != nil {
+		return usagef("history: %v", err)
+	}
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(cfg.DB, &store.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	versions, err := db.History(ctx, u)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("history %s: no such article in %s", u, cfg.DB)
+	}
+	if err != nil {
+		return err
+	}
+	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	if o.format == "json" {
+		enc := json.NewEncoder(g.stdout)
+		for _, v := range versions {
+			if err := enc.Encode(historyLine{v.Version, ts(v.FetchedAt), ts(v.FirstSeen), ts(v.LastSeen), v.Seen, v.ContentHash, string(v.Origin)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tFETCHED\tFIRST SEEN\tLAST SEEN\tSEEN\tCONTENT HASH\tORIGIN")
+	for _, v := range versions {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", v.Version, ts(v.FetchedAt), ts(v.FirstSeen), ts(v.LastSeen), v.Seen, v.ContentHash, v.Origin)
+	}
+	return tw.Flush()
+}

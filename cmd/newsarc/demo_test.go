@@ -1,0 +1,52 @@
+package main_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/newsarc/newsarc/internal/demo"
+)
+
+// TestDemoCrawl runs the README's first command: crawl the demo site, then
+// export it; every demo article is there once, the private page is not.
+func TestDemoCrawl(t *testing.T) {
+	dir := t.TempDir()
+	r := mustRun(t, dir, "crawl", "--demo")
+	s := summary(t, r.stdout)
+	want := len(demo.ArticlePaths())
+	if s["articles"] != want || s["new"] != want || s["errors"] != 0 {
+		t.Errorf("demo crawl summary %v, want %d new articles and no errors\n%s\n%s", s, want, r.stdout, r.stderr)
+	}
+	recs := exportJSONL(t, dir)
+	if len(recs) != want {
+		t.Fatalf("export: %d records, want %d", len(recs), want)
+	}
+	got := map[string]bool{}
+	for _, rec := range recs {
+		u := rec["url"].(string)
+		if !strings.HasPrefix(u, "https://demo.newsarc.test/") {
+			t.Errorf("record url %q is not the canonical one", u)
+		}
+		got[strings.TrimPrefix(u, "https://demo.newsarc.test")] = true
+		if rec["extractor"] == nil || !strings.HasPrefix(rec["extractor"].(string), "site:demo@") {
+			t.Errorf("%s: extractor %v", u, rec["extractor"])
+		}
+		if rec["headline"] == "" || len(rec["sections"].([]any)) == 0 {
+			t.Errorf("%s: empty record", u)
+		}
+		if strings.Contains(rec["text"].(string), "تم نسخ الرابط") {
+			t.Errorf("%s: share toast in text", u)
+		}
+	}
+	for _, p := range demo.ArticlePaths() {
+		if !got[p] {
+			t.Errorf("article %s missing from the export", p)
+		}
+	}
+
+	// A second crawl of the unchanged site stores nothing new.
+	r = mustRun(t, dir, "crawl", "--demo")
+	if s := summary(t, r.stdout); s["new"] != 0 || s["unchanged"] != want {
+		t.Errorf("second demo crawl: %v, want 0 new, %d unchanged", s, want)
+	}
+}

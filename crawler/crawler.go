@@ -1,0 +1,232 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/newsarc/newsarc/internal/urlnorm"
+)
+
+// DefaultUserAgent is the User-Agent of a Config that names none.
+const DefaultUserAgent = "newsarc/0.1 (+https://example.org/newsarc)"
+
+// Defaults for the zero values of Config.
+const (
+	defaultConcurrency  = 8
+	defaultTimeout      = 30 * time.Second
+	defaultMaxBodyBytes = 10 << 20
+	defaultRetries      = 3
+	defaultRetryBase    = 500 * time.Millisecond
+)
+
+// Log attribute keys.
+const (
+	keySite   = "site"
+	keyURL    = "url"
+	keyStatus = "status"
+	keyErr    = "err"
+)
+
+// Config is how the crawler behaves across all sites. The zero value is
+// usable: every zero field means its default.
+type Config struct {
+	UserAgent    string            // "" = DefaultUserAgent
+	Concurrency  int               // requests in flight, all hosts together; 0 = 8
+	Timeout      time.Duration     // per request, from the moment it leaves its host's gate; 0 = 30s
+	MaxBodyBytes int64             // 0 = 10 MiB; larger bodies are cut, Page.Truncated set and counted
+	MaxPages     int               // pages fetched in all (Stats.Fetched; robots.txt not counted); 0 = no limit
+	Retries      int               // attempts after the first on timeouts, connection errors, 5xx and 429; 0 = 3, <0 = none
+	RetryBase    time.Duration     // first backoff, doubled each time with jitter; 0 = 500ms
+	Logger       *slog.Logger      // nil = discard
+	Transport    http.RoundTripper // nil = a tuned *http.Transport (MaxIdleConnsPerHost >= Concurrency), closed after Run
+}
+
+// Stats are a crawl's running totals.
+type Stats struct {
+	Fetched       int64 // pages with a final response, any status (robots.txt not counted)
+	Pages         int64 // 2xx pages handed to the handler
+	Articles      int64 // of which Page.Article
+	Errors        int64 // fetch failures after retries, non-2xx final responses, handler errors
+	HandlerErrors int64 // handler errors and panics (also in Errors)
+	Retries       int64 // requests repeated after a failure
+	RobotsBlocked int64 // URLs not fetched because robots.txt disallows them
+	Truncated     int64 // bodies cut at MaxBodyBytes
+	Queued        int64 // URLs waiting to be fetched
+}
+
+// Crawler crawls a set of sites once. Make one with New.
+type Crawler struct {
+	cfg     Config
+	sites   []*site
+	handler Handler
+	log     *slog.Logger
+	started atomic.Bool
+
+	fetched, pages, articles, errs, handlerErrs, retries, robotsBlocked, truncated, queued atomic.Int64
+}
+
+// New checks cfg and sites and returns a crawler for them. It starts
+// nothing: the crawl happens in Run.
+func New(cfg Config, sites []Site, h Handler) (*Crawler, error) {
+	if h == nil {
+		return nil, errors.New("new crawler: nil handler")
+	}
+	if err := cfg.fill(); err != nil {
+		return nil, fmt.Errorf("new crawler: %w", err)
+	}
+	if len(sites) == 0 {
+		return nil, errors.New("new crawler: no sites")
+	}
+	c := &Crawler{cfg: cfg, handler: h, log: cfg.Logger}
+	names := make(map[string]bool, len(sites))
+	for i := range sites {
+		s, err := compileSite(sites[i])
+		if err != nil {
+			return nil, fmt.Errorf("new crawler: site %q: %w", sites[i].Name, err)
+		}
+		if names[s.Name] {
+			return nil, fmt.Errorf("new crawler: site %q: name used twice", s.Name)
+		}
+		names[s.Name] = true
+		c.sites = append(c.sites, s)
+	}
+	return c, nil
+}
+
+// fill checks cfg and replaces zero values by defaults.
+func (cfg *Config) fill() error {
+	switch {
+	case cfg.Concurrency < 0:
+		return fmt.Errorf("concurrency %d: must be 0 (default) or more", cfg.Concurrency)
+	case cfg.Timeout < 0:
+		return fmt.Errorf("timeout %s: must be 0 (default) or more", cfg.Timeout)
+	case cfg.MaxBodyBytes < 0 || cfg.MaxBodyBytes >= math.MaxInt:
+		return fmt.Errorf("max body bytes %d: must be 0 (default) or more", cfg.MaxBodyBytes)
+	case cfg.MaxPages < 0:
+		return fmt.Errorf("max pages %d: must be 0 (no limit) or more", cfg.MaxPages)
+	case cfg.RetryBase < 0:
+		return fmt.Errorf("retry base %s: must be 0 (default) or more", cfg.RetryBase)
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = defaultConcurrency
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	switch {
+	case cfg.Retries == 0:
+		cfg.Retries = defaultRetries
+	case cfg.Retries < 0:
+		cfg.Retries = 0
+	}
+	if cfg.RetryBase == 0 {
+		cfg.RetryBase = defaultRetryBase
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// Stats returns the totals so far. It is safe to call during Run. Counters
+// are read in the reverse of the order a page moves them, so that a
+// snapshot never shows more articles than pages or more pages than fetched.
+func (c *Crawler) Stats() Stats {
+	var s Stats
+	s.HandlerErrors = c.handlerErrs.Load()
+	s.Errors = c.errs.Load()
+	s.Articles = c.articles.Load()
+	s.Pages = c.pages.Load()
+	s.Truncated = c.truncated.Load()
+	s.Fetched = c.fetched.Load()
+	s.Retries = c.retries.Load()
+	s.RobotsBlocked = c.robotsBlocked.Load()
+	s.Queued = c.queued.Load()
+	return s
+}
+
+// Run crawls every site from its start URLs to the end: until no URL is
+// left, MaxPages is reached, or ctx is cancelled. It returns the final
+// Stats, and ctx.Err() when ctx was cancelled. Handlers in flight when ctx
+// is cancelled finish first; no goroutine Run started outlives it.
+func (c *Crawler) Run(ctx context.Context) (Stats, error) {
+	if !c.started.CompareAndSwap(false, true) {
+		return c.Stats(), errors.New("run crawler: a crawler runs once")
+	}
+	r := c.newRun(ctx)
+	defer r.close()
+
+	var seeds []*task
+	for _, s := range c.sites {
+		for _, raw := range s.StartURLs {
+			u, norm, err := parseNorm(raw)
+			if err != nil || !r.seen.add(norm) {
+				continue // checked in New; a start URL given twice is fetched once
+			}
+			if !s.allowed(u) {
+				c.log.Debug("start url ignored", keySite, s.Name, keyURL, norm)
+				continue
+			}
+			seeds = append(seeds, &task{site: s, u: u, url: norm, depth: 0, article: s.isArticle(u, 0)})
+		}
+	}
+	r.front.add(ctx, seeds)
+
+	var wg sync.WaitGroup
+	for range c.cfg.Concurrency {
+		wg.Go(func() { r.work(ctx) })
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return c.Stats(), err
+	}
+	return c.Stats(), nil
+}
+
+// parseNorm parses and normalises an absolute URL; u is the parsed normal form.
+func parseNorm(raw string) (*url.URL, string, error) {
+	norm, err := urlnorm.Normalize(raw)
+	if err != nil {
+		return nil, "", err
+	}
+	u, err := url.Parse(norm)
+	if err != nil {
+		return nil, "", err
+	}
+	return u, norm, nil
+}
+
+// seenSet is the crawl's set of normalised URLs already queued or fetched.
+type seenSet struct {
+	mu sync.Mutex
+	m  map[string]struct{}
+}
+
+// add marks u and reports whether it was new: of all concurrent callers
+// with one URL, exactly one gets true.
+func (s *seenSet) add(u string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[u]; ok {
+		return false
+	}
+	if s.m == nil {
+		s.m = make(map[string]struct{})
+	}
+	s.m[u] = struct{}{}
+	return true
+}

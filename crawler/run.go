@@ -1,0 +1,250 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// maxRedirects is how many redirects one page may take.
+const maxRedirects = 10
+
+// run is the state of one crawl.
+type run struct {
+	c            *Crawler
+	coll         *colly.Collector
+	robotsClient *http.Client
+	transport    *http.Transport // ours to close; nil when Config.Transport was given
+	gates        *gates
+	front        *frontier
+	seen         seenSet
+
+	robotsMu sync.Mutex
+	robots   map[string]*robotsEntry
+}
+
+func (c *Crawler) newRun(ctx context.Context) *run {
+	r := &run{c: c, gates: &gates{}, robots: map[string]*robotsEntry{}}
+	next := c.cfg.Transport
+	if next == nil {
+		r.transport = newTransport(c.cfg.Concurrency)
+		next = r.transport
+	}
+	rt := &politeTransport{next: next, gates: r.gates, timeout: c.cfg.Timeout}
+	r.front = newFrontier(r.gates, c.cfg.MaxPages, &c.queued)
+	r.robotsClient = newRobotsClient(rt)
+	r.coll = c.newCollector(ctx, rt)
+	return r
+}
+
+// close lets go of the connections the crawl opened.
+func (r *run) close() {
+	if r.transport != nil {
+		r.transport.CloseIdleConnections()
+	}
+}
+
+// work fetches tasks until the frontier has none left.
+func (r *run) work(ctx context.Context) {
+	for {
+		t := r.front.next(ctx)
+		if t == nil {
+			return
+		}
+		r.front.done(t, r.process(ctx, t))
+	}
+}
+
+// process fetches t (robots.txt, redirects and retries included), hands
+// the page to the handler and queues its links. It reports whether a
+// response was received. All counting of a page's outcome happens here.
+func (r *run) process(ctx context.Context, t *task) bool {
+	c := r.c
+	s := t.site
+	u, cur, article := t.u, t.url, t.article
+	var res *response
+	for hop := 0; ; hop++ {
+		ok, err := r.robotsAllowed(ctx, u)
+		if err != nil {
+			return hop > 0
+		}
+		if !ok {
+			c.robotsBlocked.Add(1)
+			c.log.Debug("blocked by robots.txt", keySite, s.Name, keyURL, cur)
+			return hop > 0
+		}
+		res, err = r.get(ctx, u)
+		if err != nil {
+			if ctx.Err() == nil {
+				c.errs.Add(1)
+				c.log.Warn("fetch failed", keySite, s.Name, keyURL, cur, keyStatus, 0, keyErr, err)
+			}
+			return hop > 0
+		}
+		if hop == 0 {
+			c.fetched.Add(1) // before Pages, so that Stats never shows more pages than fetched
+		}
+		loc := res.redirect()
+		if loc == nil {
+			break
+		}
+		target, norm, err := resolve(res.url, loc)
+		switch {
+		case err != nil:
+			// Not a URL to fetch: the 3xx is the final response.
+		case hop == maxRedirects:
+			c.errs.Add(1)
+			c.log.Warn("fetch failed", keySite, s.Name, keyURL, t.url, keyStatus, res.status, keyErr, errTooManyRedirects)
+			return true
+		case !s.allowed(target):
+			c.log.Debug("redirect leaves the site: not followed", keySite, s.Name, keyURL, cur, "location", norm)
+			return true
+		case norm != cur && !r.seen.add(norm):
+			c.log.Debug("redirect to a url already seen: not followed", keySite, s.Name, keyURL, cur, "location", norm)
+			return true
+		default:
+			r.gates.get(target.Host).atLeast(s.interval)
+			article = s.redirectArticle(target, t.depth, article)
+			u, cur = target, norm
+			continue
+		}
+		break
+	}
+	if res.status < 200 || res.status > 299 {
+		c.errs.Add(1)
+		c.log.Warn("fetch failed", keySite, s.Name, keyURL, cur, keyStatus, res.status, keyErr, http.StatusText(res.status))
+		return true
+	}
+
+	p := &Page{
+		Site:      s.Name,
+		URL:       t.url,
+		FinalURL:  res.url,
+		Depth:     t.depth,
+		Article:   article,
+		Status:    res.status,
+		Header:    res.header,
+		Body:      res.body,
+		FetchedAt: res.at,
+	}
+	if limit := c.cfg.MaxBodyBytes; int64(len(p.Body)) > limit {
+		p.Body, p.Truncated = p.Body[:limit], true
+		c.truncated.Add(1)
+		c.log.Info("body truncated", keySite, s.Name, keyURL, t.url, "max_bytes", limit)
+	}
+	var links []string
+	if isHTML(p.Header, p.Body) {
+		doc, err := parseHTML(p.Body, p.Header.Get("Content-Type"))
+		if err != nil {
+			c.log.Warn("parse html", keySite, s.Name, keyURL, t.url, keyErr, err)
+		} else {
+			p.Doc = doc
+			if t.depth < s.MaxDepth {
+				links = extractLinks(doc, res.url)
+			}
+		}
+	}
+
+	c.pages.Add(1)
+	if p.Article {
+		c.articles.Add(1)
+	}
+	if err := r.handle(ctx, p); err != nil {
+		c.errs.Add(1)
+		c.handlerErrs.Add(1)
+		var pe *panicError
+		if errors.As(err, &pe) {
+			c.log.Error("handle page", keySite, s.Name, keyURL, t.url, keyErr, err, "stack", pe.stack)
+		} else {
+			c.log.Error("handle page", keySite, s.Name, keyURL, t.url, keyErr, err)
+		}
+	}
+	r.enqueue(ctx, t, links)
+	return true
+}
+
+// handle runs the handler, turning a panic into a *panicError.
+func (r *run) handle(ctx context.Context, p *Page) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicError{value: v, stack: string(debug.Stack())}
+		}
+	}()
+	return r.c.handler(ctx, p)
+}
+
+// panicError is a handler's panic.
+type panicError struct {
+	value any
+	stack string
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("handler panic: %v", e.value) }
+
+// enqueue queues the links of the page of t that its site fetches.
+func (r *run) enqueue(ctx context.Context, t *task, links []string) {
+	if len(links) == 0 || ctx.Err() != nil {
+		return
+	}
+	if mp := r.c.cfg.MaxPages; mp > 0 && r.c.fetched.Load() >= int64(mp) {
+		return
+	}
+	s, depth := t.site, t.depth+1
+	var batch []*task
+	for _, l := range links {
+		u, err := url.Parse(l)
+		if err != nil || !s.allowed(u) {
+			continue
+		}
+		fetch, article := s.route(u, depth)
+		if !fetch || !r.seen.add(l) {
+			continue
+		}
+		batch = append(batch, &task{site: s, u: u, url: l, depth: depth, article: article})
+	}
+	r.front.add(ctx, batch)
+}
+
+// resolve makes loc absolute against base and normalises it.
+func resolve(base, loc *url.URL) (*url.URL, string, error) {
+	u, norm, err := parseNorm(base.ResolveReference(loc).String())
+	if err != nil {
+		return nil, "", err
+	}
+	return u, norm, nil
+}
+
+// response is one HTTP response as received.
+type response struct {
+	url    *url.URL // the URL requested
+	status int
+	header http.Header
+	body   []byte
+	at     time.Time
+}
+
+// redirect returns the Location of a redirect response, or nil.
+func (res *response) redirect() *url.URL {
+	switch res.status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return nil
+	}
+	loc := res.header.Get("Location")
+	if loc == "" {
+		return nil
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return nil
+	}
+	return u
+}

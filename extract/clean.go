@@ -1,0 +1,251 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Class and id hints. Matching is on the lower-cased class and id
+// attributes: "negSubs" and "posSubs" as substrings, "negTokens" as whole
+// words (so "ad" matches "ad-slot" but not "header" or "badge").
+var (
+	negSubs = []string{
+		"comment", "disqus", "cookie", "consent", "gdpr", "newsletter", "subscri",
+		"ticker", "breadcrumb", "share", "sharing", "social", "related", "outbrain",
+		"taboola", "popup", "modal", "toast", "advert", "sponsor", "promo",
+		"most-read", "mostread", "most_read", "most-popular", "trending", "recommend",
+		"also-read", "read-also", "readalso", "alsoread", "more-news", "pagination",
+		"pager", "navbar", "menu", "masthead", "footer", "sidebar", "widget",
+		"twitter-tweet", "instagram-media", "tiktok-embed", "screen-reader",
+		"sr-only", "visually-hidden", "skip-link", "login", "signup", "paywall",
+		"tags-list", "post-tags", "article-tags", "tag-list",
+	}
+	negTokens = []string{"ad", "ads", "adv", "adslot", "dfp", "gpt", "nav", "tags", "rss", "tools", "print", "copy"}
+	posSubs   = []string{"article", "content", "story", "entry", "post", "body", "text", "main", "detail", "news-body", "blog", "live"}
+)
+
+func negativeHint(ci string) bool {
+	return ci != "" && (containsAny(ci, negSubs...) || hasToken(ci, negTokens...))
+}
+
+func positiveHint(ci string) bool {
+	return ci != "" && containsAny(ci, posSubs...)
+}
+
+// classWeight is the score a container gets for its class and id.
+func classWeight(n *html.Node) float64 {
+	ci := classID(n)
+	w := 0.0
+	if negativeHint(ci) {
+		w -= 25
+	}
+	if positiveHint(ci) {
+		w += 25
+	}
+	return w
+}
+
+// junkTag reports elements that never carry article text.
+func junkTag(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe, atom.Object,
+		atom.Embed, atom.Svg, atom.Canvas, atom.Button, atom.Input, atom.Select,
+		atom.Textarea, atom.Link, atom.Meta, atom.Dialog, atom.Map, atom.Audio, atom.Video:
+		return true
+	case 0:
+		if strings.HasPrefix(n.Data, "amp-") {
+			switch n.Data {
+			case "amp-img", "amp-anim", "amp-carousel", "amp-fit-text":
+				return false
+			}
+			return true
+		}
+		return n.Data == "math"
+	}
+	return false
+}
+
+// boilerTag reports page chrome by element or ARIA role.
+func boilerTag(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Menu:
+		return true
+	}
+	switch strings.ToLower(getAttr(n, "role")) {
+	case "navigation", "complementary", "contentinfo", "search", "dialog", "alertdialog", "menu", "menubar":
+		return true
+	}
+	return false
+}
+
+// exemptTag are never removed for their class: a body or main element
+// with class "has-sidebar" is still the page.
+func exemptTag(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Html, atom.Body, atom.Main, atom.Article, atom.Head:
+		return true
+	}
+	return false
+}
+
+// textStat is the visible text under an element, in non-space runes, and
+// how much of it is link text.
+type textStat struct{ total, linked, imgs, blocks int } // blocks: elements below that are not inline
+
+func (s textStat) plain() int { return s.total - s.linked }
+
+// add counts a child's subtree, and the child itself when it is a block
+// or a picture.
+func (s *textStat) add(cs textStat, c *html.Node) {
+	s.total += cs.total
+	s.linked += cs.linked
+	s.imgs += cs.imgs
+	s.blocks += cs.blocks
+	if c.Type == html.ElementNode && (!inlineAtoms[c.DataAtom] || isImage(c)) && !skipText(c) {
+		s.blocks++
+	}
+}
+
+func (s textStat) linkDensity() float64 {
+	if s.total == 0 {
+		return 0
+	}
+	return float64(s.linked) / float64(s.total)
+}
+
+// statsOf measures every element under root in one walk.
+func statsOf(root *html.Node) map[*html.Node]textStat {
+	m := make(map[*html.Node]textStat, 512)
+	var walk func(n *html.Node, inLink bool) textStat
+	walk = func(n *html.Node, inLink bool) textStat {
+		var s textStat
+		switch n.Type {
+		case html.TextNode:
+			c := countNonSpace(n.Data)
+			s.total = c
+			if inLink {
+				s.linked = c
+			}
+			return s
+		case html.ElementNode:
+			if skipText(n) {
+				return s
+			}
+			if n.DataAtom == atom.A {
+				inLink = true
+			}
+			if isImage(n) {
+				s.imgs = 1
+			}
+		case html.DocumentNode:
+		default:
+			return s
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			s.add(walk(c, inLink), c)
+		}
+		if n.Type == html.ElementNode {
+			m[n] = s
+		}
+		return s
+	}
+	walk(root, false)
+	return m
+}
+
+// cleaner decides what is boilerplate on one page.
+type cleaner struct {
+	stats map[*html.Node]textStat
+	page  int                 // plain text of the whole page
+	memo  map[*html.Node]bool // junk, per element asked about
+}
+
+func newCleaner(doc *html.Node) *cleaner {
+	c := &cleaner{stats: statsOf(doc), memo: map[*html.Node]bool{}}
+	if b := firstElem(doc, atom.Body); b != nil {
+		c.page = c.stats[b].plain()
+	}
+	return c
+}
+
+// wrapper reports an element holding most of the page's text: whatever its
+// class says, it is not boilerplate.
+// stat is n's measure from before the page was cleaned.
+func (c *cleaner) stat(n *html.Node) textStat {
+	if s, ok := c.stats[n]; ok {
+		return s
+	}
+	return textStatsOf(n)
+}
+
+func (c *cleaner) wrapper(n *html.Node) bool {
+	s, ok := c.stats[n]
+	return ok && c.page > 0 && s.plain()*2 > c.page
+}
+
+// junk reports whether n is boilerplate: scripts and forms controls,
+// hidden elements, page chrome (nav, aside, footer, ARIA roles) and
+// elements whose class or id says share, related, comments, ads, cookie
+// banner, ticker and the like, unless they hold most of the page's text.
+func (c *cleaner) junk(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return n.Type == html.CommentNode
+	}
+	j, ok := c.memo[n]
+	if !ok {
+		j = c.isJunk(n)
+		c.memo[n] = j
+	}
+	return j
+}
+
+func (c *cleaner) isJunk(n *html.Node) bool {
+	if junkTag(n) {
+		return true
+	}
+	if exemptTag(n) {
+		return false
+	}
+	if strings.EqualFold(getAttr(n, "aria-hidden"), "true") || isHidden(n) || boilerTag(n) || negativeHint(classID(n)) {
+		return !c.wrapper(n)
+	}
+	return false
+}
+
+// inJunk reports whether n or an ancestor is boilerplate, for the
+// single-value fields. An article's footer is not boilerplate here: it is
+// where blogs and many themes put the byline and the date.
+func (c *cleaner) inJunk(n *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && n.DataAtom != atom.Footer && c.junk(n) {
+			if ci := classID(n); strings.Contains(ci, "footer") && !negativeHint(strings.ReplaceAll(ci, "footer", "")) && !junkTag(n) {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// remove detaches the boilerplate under root and returns how many
+// subtrees went.
+func (c *cleaner) remove(root *html.Node) int {
+	removed := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for ch := n.FirstChild; ch != nil; {
+			next := ch.NextSibling
+			if c.junk(ch) {
+				detach(ch)
+				removed++
+			} else if ch.Type == html.ElementNode {
+				walk(ch)
+			}
+			ch = next
+		}
+	}
+	walk(root)
+	return removed
+}

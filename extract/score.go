@@ -1,0 +1,246 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// minBlock is the plain text (non-space runes) a block needs to count as a
+// paragraph when scoring.
+const minBlock = 25
+
+// scoreState is the content scoring of one cleaned page, in the manner of
+// Readability: every paragraph-like block gives points (one, plus one per
+// comma, plus up to three for length) to its container, half to the
+// container's parent and a sixth to the grandparent; containers start
+// from their tag and class/id hints, and end multiplied by their share of
+// text outside links.
+type scoreState struct {
+	stats  map[*html.Node]textStat
+	inline map[*html.Node]textStat // text of an element's direct inline content
+	score  map[*html.Node]float64
+	order  []*html.Node // candidates in the order first scored
+}
+
+// scoreBody chooses the body: the best candidate plus the run of its
+// siblings that also look like content. skip leaves out the nodes used for
+// the headline, label and source. It returns nil when the page has no
+// paragraph at all.
+func scoreBody(root *html.Node, skip map[*html.Node]bool) (roots []*html.Node, top *html.Node, best float64, stats map[*html.Node]textStat) {
+	st := &scoreState{
+		inline: map[*html.Node]textStat{},
+		score:  map[*html.Node]float64{},
+	}
+	st.stats = st.measure(root, skip)
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || skip[c] {
+				continue
+			}
+			st.block(c)
+			walk(c)
+		}
+	}
+	walk(root)
+	for _, n := range st.order {
+		s := st.score[n] * (1 - st.stats[n].linkDensity())
+		st.score[n] = s
+		if top == nil || s > best {
+			top, best = n, s
+		}
+	}
+	if top == nil {
+		return nil, nil, 0, st.stats
+	}
+	return st.siblings(top, best, skip), top, best, st.stats
+}
+
+// measure is statsOf that also records each element's direct inline text.
+func (st *scoreState) measure(root *html.Node, skip map[*html.Node]bool) map[*html.Node]textStat {
+	m := make(map[*html.Node]textStat, 512)
+	var walk func(n *html.Node, inLink bool) textStat
+	walk = func(n *html.Node, inLink bool) textStat {
+		var s textStat
+		switch n.Type {
+		case html.TextNode:
+			c := countNonSpace(n.Data)
+			s.total = c
+			if inLink {
+				s.linked = c
+			}
+			return s
+		case html.ElementNode:
+			if skipText(n) || skip[n] {
+				return s
+			}
+			if n.DataAtom == atom.A {
+				inLink = true
+			}
+			if isImage(n) {
+				s.imgs = 1
+			}
+		case html.DocumentNode:
+		default:
+			return s
+		}
+		var in textStat
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			cs := walk(c, inLink)
+			s.add(cs, c)
+			if isInline(c) {
+				in.total += cs.total
+				in.linked += cs.linked
+			}
+		}
+		if n.Type == html.ElementNode {
+			m[n] = s
+			if in.total > 0 {
+				st.inline[n] = in
+			}
+		}
+		return s
+	}
+	walk(root, false)
+	return m
+}
+
+// block scores n when it is a paragraph-like block.
+func (st *scoreState) block(n *html.Node) {
+	var s textStat
+	self := false // the block is its own container (text straight in a div)
+	switch n.DataAtom {
+	case atom.P, atom.Pre, atom.Td, atom.Blockquote, atom.Dd, atom.Li:
+		s = st.stats[n]
+	case atom.Div, atom.Section, atom.Article, atom.Main, atom.Center:
+		s = st.inline[n]
+		self = true
+	default:
+		return
+	}
+	if s.plain() < minBlock || s.linkDensity() > 0.5 {
+		return
+	}
+	points := 1 + float64(commas(n, self)) + min(float64(s.plain())/100, 3)
+	c := n
+	if !self {
+		c = n.Parent
+	}
+	for level := 0; c != nil && c.Type == html.ElementNode && level < 3; level++ {
+		st.add(c, points/[]float64{1, 2, 6}[level])
+		c = c.Parent
+	}
+}
+
+func (st *scoreState) add(n *html.Node, points float64) {
+	if _, ok := st.score[n]; !ok {
+		st.score[n] = tagWeight(n) + classWeight(n)
+		st.order = append(st.order, n)
+	}
+	st.score[n] += points
+}
+
+func tagWeight(n *html.Node) float64 {
+	switch n.DataAtom {
+	case atom.Div, atom.Article, atom.Main, atom.Section:
+		return 5
+	case atom.Pre, atom.Td, atom.Blockquote:
+		return 3
+	case atom.Address, atom.Ol, atom.Ul, atom.Dl, atom.Dd, atom.Dt, atom.Li, atom.Form:
+		return -3
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Th:
+		return -5
+	case atom.Body, atom.Html:
+		return -10
+	}
+	return 0
+}
+
+// commas counts commas, Arabic commas and semicolons in n's text; with
+// own, only in its direct inline content.
+func commas(n *html.Node, own bool) int {
+	c := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			c += strings.Count(n.Data, ",") + strings.Count(n.Data, "،") + strings.Count(n.Data, "؛")
+			return
+		case html.ElementNode:
+			if skipText(n) {
+				return
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch)
+		}
+	}
+	if !own {
+		walk(n)
+		return c
+	}
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		if isInline(ch) {
+			walk(ch)
+		}
+	}
+	return c
+}
+
+// siblings returns top and the siblings that look like more of the same
+// body (a text split by an ad or a sub-heading wrapper), as the contiguous
+// run from the first to the last of them, so that headings and figures
+// between them come along. A sibling holding the headline, label or
+// source is the article's header, not its body.
+func (st *scoreState) siblings(top *html.Node, best float64, skip map[*html.Node]bool) []*html.Node {
+	p := top.Parent
+	if p == nil {
+		return []*html.Node{top}
+	}
+	threshold := max(10, best*0.2)
+	var first, last *html.Node
+	for c := p.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c == top || (st.likeBody(c, threshold) && !holdsAny(c, skip)) {
+			if first == nil {
+				first = c
+			}
+			last = c
+		}
+	}
+	var out []*html.Node
+	for c := first; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			out = append(out, c)
+		}
+		if c == last {
+			break
+		}
+	}
+	return out
+}
+
+func (st *scoreState) likeBody(c *html.Node, threshold float64) bool {
+	if sc, ok := st.score[c]; ok && sc >= threshold {
+		return true
+	}
+	if c.DataAtom != atom.P {
+		return false
+	}
+	s := st.stats[c]
+	return s.plain() >= 80 && s.linkDensity() < 0.25
+}
+
+// holdsAny reports whether one of the nodes in set is n or inside n.
+func holdsAny(n *html.Node, set map[*html.Node]bool) bool {
+	for m := range set {
+		if contains(n, m) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,113 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+)
+
+// DefaultPath is the main config file read when --config is not given and
+// the file exists.
+const DefaultPath = "configs/newsarc.yaml"
+
+// Config is the main config file. The zero value of a field means its
+// default (see Default).
+type Config struct {
+	DB           string   `yaml:"db"`
+	SitesDir     string   `yaml:"sites_dir"`
+	UserAgent    string   `yaml:"user_agent"`
+	Concurrency  int      `yaml:"concurrency"`
+	Timeout      Duration `yaml:"timeout"`
+	MaxBodyBytes int64    `yaml:"max_body_bytes"`
+	Listen       string   `yaml:"listen"`
+
+	// File is the path the config was read from, "" for built-in defaults.
+	File string `yaml:"-"`
+}
+
+// Default returns the built-in defaults.
+func Default() Config {
+	return Config{
+		DB:           "newsarc.db",
+		SitesDir:     "configs/sites",
+		UserAgent:    "newsarc/0.1 (+https://example.org/newsarc)",
+		Concurrency:  8,
+		Timeout:      Duration(30 * time.Second),
+		MaxBodyBytes: 10 << 20,
+		Listen:       "127.0.0.1:8080",
+	}
+}
+
+// Load reads the main config at path; keys it leaves out keep their defaults.
+func Load(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, &Error{File: path, Err: err}
+	}
+	return Parse(path, data)
+}
+
+// Parse is Load for bytes already read; file names them in errors.
+func Parse(file string, data []byte) (Config, error) {
+	var c Config
+	d, err := decode(file, data, &c)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := c.validate(d); err != nil {
+		return Config{}, err
+	}
+	def := Default()
+	if c.DB == "" {
+		c.DB = def.DB
+	}
+	if c.SitesDir == "" {
+		c.SitesDir = def.SitesDir
+	}
+	if c.UserAgent == "" {
+		c.UserAgent = def.UserAgent
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = def.Concurrency
+	}
+	if c.Timeout == 0 {
+		c.Timeout = def.Timeout
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = def.MaxBodyBytes
+	}
+	if c.Listen == "" {
+		c.Listen = def.Listen
+	}
+	c.File = file
+	return c, nil
+}
+
+func (c *Config) validate(d *doc) error {
+	switch {
+	case c.Concurrency < 0:
+		return d.fail("$.concurrency", "concurrency", errors.New("must be at least 1"))
+	case c.Timeout < 0:
+		return d.fail("$.timeout", "timeout", errors.New("must be positive"))
+	case c.MaxBodyBytes < 0:
+		return d.fail("$.max_body_bytes", "max_body_bytes", errors.New("must be positive"))
+	}
+	return nil
+}
+
+// Duration is a time.Duration written as in Go ("30s", "1m30s").
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("not a duration (like 30s or 1m): %q", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }

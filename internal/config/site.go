@@ -1,0 +1,232 @@
+package config
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"regexp/syntax"
+	"sort"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/newsarc/newsarc/crawler"
+	"github.com/newsarc/newsarc/extract"
+	"github.com/newsarc/newsarc/internal/urlnorm"
+)
+
+// DefaultMaxDepth is a site's max_depth when its file leaves it out.
+const DefaultMaxDepth = 3
+
+// DefaultRate is a site's rate (requests per second) when its file leaves
+// it out: polite by default.
+const DefaultRate = 1.0
+
+// siteFile is the per-site YAML as written.
+type siteFile struct {
+	Name        string        `yaml:"name"`
+	Domains     []string      `yaml:"domains"`
+	StartURLs   []string      `yaml:"start_urls"`
+	ArticleURLs []string      `yaml:"article_urls"`
+	FollowURLs  []string      `yaml:"follow_urls"`
+	IgnoreURLs  []string      `yaml:"ignore_urls"`
+	Schedule    string        `yaml:"schedule"`
+	MaxDepth    *int          `yaml:"max_depth"`
+	Rate        *float64      `yaml:"rate"`
+	Selectors   selectorsFile `yaml:"selectors"`
+	DropLines   []string      `yaml:"drop_lines"`
+}
+
+type selectorsFile struct {
+	Label          string   `yaml:"label"`
+	Headline       string   `yaml:"headline"`
+	Source         string   `yaml:"source"`
+	Published      string   `yaml:"published"`
+	Body           string   `yaml:"body"`
+	SectionHeading string   `yaml:"section_heading"`
+	Paragraph      string   `yaml:"paragraph"`
+	Image          string   `yaml:"image"`
+	Caption        string   `yaml:"caption"`
+	Remove         []string `yaml:"remove"`
+}
+
+func (s selectorsFile) any() bool {
+	return s.Label != "" || s.Headline != "" || s.Source != "" || s.Published != "" ||
+		s.Body != "" || s.SectionHeading != "" || s.Paragraph != "" || s.Image != "" ||
+		s.Caption != "" || len(s.Remove) > 0
+}
+
+// Site is one checked and compiled site file.
+type Site struct {
+	Name     string
+	File     string // path it was read from
+	Hash     string // first 12 hex digits of the file's SHA-256
+	Schedule string // cron spec, "" = not scheduled
+	Crawl    crawler.Site
+	Rules    *extract.Rules // nil when the file has no selectors: generic extractor
+}
+
+// Extractor is what the site's records carry in their extractor field.
+func (s *Site) Extractor() string { return "site:" + s.Name + "@" + s.Hash }
+
+// LoadSite reads and checks one site file.
+func LoadSite(path string) (*Site, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Err: err}
+	}
+	return ParseSite(path, data)
+}
+
+// ParseSite is LoadSite for bytes already read; file names them in errors
+// and gives the default site name.
+func ParseSite(file string, data []byte) (*Site, error) {
+	var f siteFile
+	d, err := decode(file, data, &f)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	s := &Site{File: file, Hash: hex.EncodeToString(sum[:])[:12], Schedule: f.Schedule}
+	s.Name = f.Name
+	if s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	if !validName.MatchString(s.Name) {
+		return nil, d.fail("$.name", "name", fmt.Errorf("%q: use letters, digits, '-', '_' and '.'", s.Name))
+	}
+	if len(f.Domains) == 0 {
+		return nil, d.fail("$.domains", "domains", errors.New("required: the hosts the crawl may visit"))
+	}
+	for i, dom := range f.Domains {
+		if dom == "" || strings.ContainsAny(dom, "/ ") {
+			return nil, d.fail(fmt.Sprintf("$.domains[%d]", i), fmt.Sprintf("domains[%d]", i), fmt.Errorf("%q is not a host name", dom))
+		}
+	}
+	for i, raw := range f.StartURLs {
+		field := fmt.Sprintf("start_urls[%d]", i)
+		u, err := url.Parse(raw)
+		if err == nil {
+			_, err = urlnorm.NormalizeURL(u)
+		}
+		if err != nil {
+			return nil, d.fail("$."+field, field, err)
+		}
+		if !urlnorm.HostAllowed(u.Host, f.Domains) {
+			return nil, d.fail("$."+field, field, fmt.Errorf("host %q is not in domains", u.Host))
+		}
+	}
+	s.Crawl = crawler.Site{
+		Name:      s.Name,
+		Domains:   f.Domains,
+		StartURLs: f.StartURLs,
+		MaxDepth:  DefaultMaxDepth,
+		Rate:      DefaultRate,
+	}
+	if f.MaxDepth != nil {
+		if *f.MaxDepth < 0 {
+			return nil, d.fail("$.max_depth", "max_depth", errors.New("must be 0 or more"))
+		}
+		s.Crawl.MaxDepth = *f.MaxDepth
+	}
+	if f.Rate != nil {
+		if *f.Rate < 0 {
+			return nil, d.fail("$.rate", "rate", errors.New("must be 0 (no limit) or more"))
+		}
+		s.Crawl.Rate = *f.Rate
+	}
+	for _, list := range []struct {
+		key  string
+		in   []string
+		into *[]*regexp.Regexp
+	}{
+		{"article_urls", f.ArticleURLs, &s.Crawl.ArticleURLs},
+		{"follow_urls", f.FollowURLs, &s.Crawl.FollowURLs},
+		{"ignore_urls", f.IgnoreURLs, &s.Crawl.IgnoreURLs},
+	} {
+		for i, expr := range list.in {
+			re, err := regexp.Compile(expr)
+			if err != nil {
+				field := fmt.Sprintf("%s[%d]", list.key, i)
+				return nil, d.fail("$."+field, field, fmt.Errorf("bad regexp %q: %v", expr, unwrapRegexp(err)))
+			}
+			*list.into = append(*list.into, re)
+		}
+	}
+	if f.Schedule != "" {
+		if _, err := cron.ParseStandard(f.Schedule); err != nil {
+			return nil, d.fail("$.schedule", "schedule", fmt.Errorf("bad cron spec %q: %v", f.Schedule, err))
+		}
+	}
+	sel := extract.Selectors(f.Selectors)
+	if f.Selectors.any() || len(f.DropLines) > 0 {
+		rules, err := extract.Compile(s.Name, s.Extractor(), sel, f.DropLines)
+		if err != nil {
+			var se *extract.SelectorError
+			if errors.As(err, &se) {
+				return nil, d.fail(selectorPath(se.Field), se.Field, se.Err)
+			}
+			return nil, d.fail("$.selectors", "selectors", err)
+		}
+		s.Rules = rules
+	}
+	return s, nil
+}
+
+var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// selectorPath turns "selectors.remove[2]" into the YAML path "$.selectors.remove[2]".
+func selectorPath(field string) string { return "$." + field }
+
+func unwrapRegexp(err error) string {
+	var re *syntax.Error
+	if errors.As(err, &re) {
+		return string(re.Code) + ": " + re.Expr
+	}
+	return err.Error()
+}
+
+// LoadSites reads every *.yaml and *.yml file in dir, sorted by name. It
+// returns the valid sites and, joined, an *Error for every invalid file or
+// for two files claiming one name. A missing dir is no sites, no error.
+func LoadSites(dir string) ([]*Site, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, &Error{File: dir, Err: err}
+	}
+	var names []string
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var (
+		sites []*Site
+		errs  []error
+		seen  = map[string]string{}
+	)
+	for _, n := range names {
+		path := filepath.Join(dir, n)
+		s, err := LoadSite(path)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if other, dup := seen[s.Name]; dup {
+			errs = append(errs, &Error{File: path, Line: 1, Field: "name", Err: fmt.Errorf("%q is also the name of %s", s.Name, other)})
+			continue
+		}
+		seen[s.Name] = path
+		sites = append(sites, s)
+	}
+	return sites, errors.Join(errs...)
+}

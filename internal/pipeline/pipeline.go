@@ -1,0 +1,208 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/newsarc/newsarc/crawler"
+	"github.com/newsarc/newsarc/extract"
+	"github.com/newsarc/newsarc/store"
+)
+
+// Log attribute keys.
+const (
+	keySite    = "site"
+	keyURL     = "url"
+	keyVersion = "version"
+)
+
+// Site is what the pipeline needs of one site.
+type Site struct {
+	Name    string
+	Domains []string       // hosts whose <link rel=canonical> is trusted
+	Rules   *extract.Rules // nil: generic extractor
+	AdHoc   bool           // pages without article content are skipped, not errors
+}
+
+// Counts are the pipeline's running totals.
+type Counts struct {
+	Articles     int64 // article pages extracted
+	New          int64 // new versions stored
+	Unchanged    int64 // re-fetches with unchanged content
+	Failed       int64 // article pages that could not be extracted or stored
+	Skipped      int64 // ad hoc pages with no article content
+	BodyFallback map[string]int64
+}
+
+// Pipeline is a crawler.Handler that extracts and stores article pages.
+type Pipeline struct {
+	archive store.Archive
+	sites   map[string]Site
+	log     *slog.Logger
+
+	articles, fresh, unchanged, failed, skipped atomic.Int64
+
+	mu       sync.Mutex
+	fallback map[string]int64
+}
+
+// New returns a pipeline storing into archive. log nil discards.
+func New(archive store.Archive, sites []Site, log *slog.Logger) *Pipeline {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	p := &Pipeline{archive: archive, sites: make(map[string]Site, len(sites)), log: log, fallback: map[string]int64{}}
+	for _, s := range sites {
+		p.sites[s.Name] = s
+	}
+	return p
+}
+
+// ErrNoContent is returned for an article page from which no headline and
+// no paragraph could be extracted.
+var ErrNoContent = errors.New("no article content found")
+
+// Handle is the crawler.Handler: article pages are extracted and stored;
+// other pages were only fetched for their links.
+func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
+	if !pg.Article {
+		return nil
+	}
+	site := p.sites[pg.Site]
+	if pg.Doc == nil {
+		p.failed.Add(1)
+		return fmt.Errorf("extract %s: not an HTML page (%s)", pg.URL, pg.Header.Get("Content-Type"))
+	}
+	in := extract.Input{URL: pg.FinalURL.String(), ContentType: pg.Header.Get("Content-Type"), Domains: site.Domains}
+	art, err := extract.ExtractDocument(pg.Doc, in, site.Rules)
+	if err == nil && art.Headline == "" && len(art.Sections) == 0 {
+		err = ErrNoContent
+	}
+	if err != nil {
+		if site.AdHoc && errors.Is(err, ErrNoContent) {
+			p.skipped.Add(1)
+			return nil
+		}
+		p.failed.Add(1)
+		return fmt.Errorf("extract %s: %w", pg.URL, err)
+	}
+	p.articles.Add(1)
+	if site.Rules != nil && strings.HasPrefix(art.Extractor, "generic@") {
+		p.mu.Lock()
+		p.fallback[site.Name]++
+		p.mu.Unlock()
+		p.log.Warn("body selector matched nothing; used the generic extractor", keySite, site.Name, keyURL, pg.URL)
+	}
+	out, err := p.Store(ctx, art, Fetch{Status: pg.Status, Header: pg.Header, Body: pg.Body, FetchedAt: pg.FetchedAt}, store.OriginCrawl)
+	if err != nil {
+		p.failed.Add(1)
+		return err
+	}
+	if out.New {
+		p.fresh.Add(1)
+		p.log.Debug("new version", keyURL, art.URL, keyVersion, out.Version)
+	} else {
+		p.unchanged.Add(1)
+	}
+	return nil
+}
+
+// Fetch is the HTTP exchange an article came from.
+type Fetch struct {
+	Status    int
+	Header    http.Header
+	Body      []byte
+	FetchedAt time.Time
+}
+
+// Store fills the record's fetch fields from f and puts it into the archive
+// with the raw capture.
+func (p *Pipeline) Store(ctx context.Context, art *extract.Article, f Fetch, origin store.Origin) (store.Outcome, error) {
+	art.FetchedAt = f.FetchedAt.UTC().Format(time.RFC3339)
+	art.Status = f.Status
+	art.PayloadDigest = PayloadDigest(f.Body)
+	rec, err := json.Marshal(art)
+	if err != nil {
+		return store.Outcome{}, fmt.Errorf("encode record %s: %w", art.URL, err)
+	}
+	out, err := p.archive.Put(ctx, store.Snapshot{
+		URL:         art.URL,
+		Site:        art.Site,
+		FetchedAt:   f.FetchedAt,
+		ContentHash: art.ContentHash,
+		Record:      rec,
+		Capture:     Capture(f.Status, f.Header, f.Body),
+		Origin:      origin,
+	})
+	if err != nil {
+		return out, fmt.Errorf("store %s: %w", art.URL, err)
+	}
+	return out, nil
+}
+
+// Counts returns the running totals; safe during a crawl.
+func (p *Pipeline) Counts() Counts {
+	c := Counts{
+		Articles:  p.articles.Load(),
+		New:       p.fresh.Load(),
+		Unchanged: p.unchanged.Load(),
+		Failed:    p.failed.Load(),
+		Skipped:   p.skipped.Load(),
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.fallback) > 0 {
+		c.BodyFallback = make(map[string]int64, len(p.fallback))
+		for k, v := range p.fallback {
+			c.BodyFallback[k] = v
+		}
+	}
+	return c
+}
+
+// PayloadDigest is the WARC payload digest of body: "sha1:" + base32.
+func PayloadDigest(body []byte) string {
+	sum := sha1.Sum(body)
+	return "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
+}
+
+// Capture is the raw HTTP response as stored: status line, headers in
+// sorted order, blank line, body as received.
+func Capture(status int, h http.Header, body []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(body) + 512)
+	b.WriteString("HTTP/1.1 ")
+	b.WriteString(strconv.Itoa(status))
+	b.WriteByte(' ')
+	b.WriteString(http.StatusText(status))
+	b.WriteString("\r\n")
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			b.WriteString(k)
+			b.WriteString(": ")
+			b.WriteString(v)
+			b.WriteString("\r\n")
+		}
+	}
+	b.WriteString("\r\n")
+	b.Write(body)
+	return b.Bytes()
+}
