@@ -18,7 +18,7 @@ type Config struct {
 	SitesDir     string   `yaml:"sites_dir"`
 	UserAgent    string   `yaml:"user_agent"`
 	Concurrency  int      `yaml:"concurrency"`
-	Timeout      Duration `yaml:"timeout"`
+	Timeout      Duration `yaml:"-"`
 	MaxBodyBytes int64    `yaml:"max_body_bytes"`
 	Listen       string   `yaml:"listen"`
 
@@ -50,10 +50,21 @@ func Load(path string) (Config, error) {
 
 // Parse is Load for bytes already read; file names them in errors.
 func Parse(file string, data []byte) (Config, error) {
-	var c Config
-	d, err := decode(file, data, &c)
+	var f struct {
+		Config  `yaml:",inline"`
+		Timeout string `yaml:"timeout"`
+	}
+	d, err := decode(file, data, &f)
 	if err != nil {
 		return Config{}, err
+	}
+	c := f.Config
+	if f.Timeout != "" {
+		v, err := time.ParseDuration(f.Timeout)
+		if err != nil {
+			return Config{}, d.fail("$.timeout", "timeout", fmt.Errorf("%q is not a duration (like 30s or 1m)", f.Timeout))
+		}
+		c.Timeout = Duration(v)
 	}
 	if err := c.validate(d); err != nil {
 		return Config{}, err
@@ -98,16 +109,6 @@ func (c *Config) validate(d *doc) error {
 
 // Duration is a time.Duration written as in Go ("30s", "1m30s").
 type Duration time.Duration
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("not a duration (like 30s or 1m): %q", b)
-	}
-	*d = Duration(v)
-	return nil
-}
 
 // MarshalText implements encoding.TextMarshaler.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }

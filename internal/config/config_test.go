@@ -116,7 +116,7 @@ func TestLoadSitesReportsEveryBadFile(t *testing.T) {
 	if len(sites) != 1 || sites[0].Name != "good" {
 		t.Errorf("valid sites %v", sites)
 	}
-	for _, want := range []string{"bad1.yaml:2: bogus", "bad2.yml:1: domains", "dup.yaml:1: name"} {
+	for _, want := range []string{"bad1.yaml:2: bogus", "bad2.yml:1: domains", "good.yaml:1: name"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}
