@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -31,6 +32,8 @@ func main() {
 	articles := flag.Int("articles", 600, "article pages on the generated site")
 	rounds := flag.Int("rounds", 5, "rounds; each runs bare colly then newsarc")
 	concurrency := flag.Int("concurrency", 8, "requests in flight for both crawlers")
+	noSync := flag.Bool("nosync", false, "open the archive without fsync (to see what durability costs)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the newsarc runs to this file")
 	flag.Parse()
 
 	site := newNewsSite(*articles)
@@ -48,7 +51,20 @@ func main() {
 	var ratios []float64
 	for r := 1; r <= *rounds; r++ {
 		cn, cd := bareColly(srv.URL, *concurrency)
-		nn, nd, err := newsarc(srv.URL, filepath.Join(dir, fmt.Sprintf("r%d.db", r)), *concurrency)
+		if *cpuprofile != "" && r == 1 {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				log.Fatal(err)
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				log.Fatal(err)
+			}
+		}
+		nn, nd, err := newsarc(srv.URL, filepath.Join(dir, fmt.Sprintf("r%d.db", r)), *concurrency, *noSync)
+		if *cpuprofile != "" && r == 1 {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -81,13 +97,14 @@ func bareColly(base string, parallelism int) (int64, time.Duration) {
 	return n.Load(), time.Since(start)
 }
 
-// newsarc runs the full pipeline into a fresh archive at dbPath.
-func newsarc(base, dbPath string, concurrency int) (int64, time.Duration, error) {
+// newsarc runs the full pipeline into a fresh archive at dbPath: crawl,
+// extract with the site's selectors, store with fsync (unless noSync).
+func newsarc(base, dbPath string, concurrency int, noSync bool) (int64, time.Duration, error) {
 	s, err := config.ParseSite("bench.yaml", []byte(fmt.Sprintf(siteFile, base)))
 	if err != nil {
 		return 0, 0, err
 	}
-	db, err := store.Open(dbPath, nil)
+	db, err := store.Open(dbPath, &store.Options{NoSync: noSync})
 	if err != nil {
 		return 0, 0, err
 	}
@@ -98,6 +115,7 @@ func newsarc(base, dbPath string, concurrency int) (int64, time.Duration, error)
 	}
 	start := time.Now()
 	stats, err := c.Run(context.Background())
+	p.Close()
 	if err != nil {
 		return 0, 0, err
 	}

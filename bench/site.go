@@ -42,6 +42,9 @@ func (s *newsSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	page, ok := s.pages[key]
 	if !ok {
+		page, ok = s.pages[r.URL.Path] // tracking queries on article links
+	}
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}

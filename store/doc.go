@@ -29,9 +29,9 @@
 // FetchedAt order for imports of old captures.
 //
 // Concurrent Puts go through bbolt's Batch, which groups them into one
-// transaction and one fsync: a batch commits when it holds 1000 Puts or 1ms
-// after its first (bbolt's MaxBatchSize, and MaxBatchDelay lowered from its
-// 10ms default). Put returns once its batch has committed.
+// transaction and one fsync: a batch commits when it holds 1000 Puts or 10ms
+// after its first (bbolt's MaxBatchSize and MaxBatchDelay). Put returns once
+// its batch has committed.
 //
 // # Key layout
 //
@@ -73,7 +73,7 @@
 // A committed transaction is on disk (unless Options.NoSync), and a
 // transaction is all or nothing. A kill (SIGKILL, power cut) therefore loses
 // only the Puts whose batch had not committed: the pages of the last
-// millisecond or so (MaxBatchDelay, plus the commit under way), none of which
+// 10ms or so (MaxBatchDelay, plus the commit under way), none of which
 // had returned to its caller. Every
 // version that is in the file has its metadata, record, capture and index
 // entries. DB.Check verifies this.

@@ -125,6 +125,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []str
 	start := time.Now()
 	stopProgress := startProgress(g.stderr, o.progress, log, c, pipe)
 	stats, runErr := c.Run(ctx)
+	pipe.Close()
 	stopProgress()
 	if err := db.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("close archive: %w", err)

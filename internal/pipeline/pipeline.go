@@ -47,11 +47,26 @@ type Counts struct {
 	BodyFallback map[string]int64
 }
 
+// writers is how many Puts the pipeline keeps in flight: enough for the
+// store to group them into large batch commits while crawl workers go on.
+const writers = 64
+
+// queueLen bounds the records extracted but not yet handed to the store:
+// what a kill can lose on top of the store's uncommitted batch.
+const queueLen = 256
+
 // Pipeline is a crawler.Handler that extracts and stores article pages.
+// Crawl workers extract; a pool of writers stores, so that a worker does not
+// wait for the archive's commit before fetching its next page. Close waits
+// for every queued record to be stored.
 type Pipeline struct {
 	archive store.Archive
 	sites   map[string]Site
 	log     *slog.Logger
+
+	jobs   chan job
+	wg     sync.WaitGroup
+	closed atomic.Bool
 
 	articles, fresh, unchanged, failed, skipped atomic.Int64
 
@@ -68,7 +83,42 @@ func New(archive store.Archive, sites []Site, log *slog.Logger) *Pipeline {
 	for _, s := range sites {
 		p.sites[s.Name] = s
 	}
+	p.jobs = make(chan job, queueLen)
+	for range writers {
+		p.wg.Go(p.write)
+	}
 	return p
+}
+
+// job is one record waiting for the store.
+type job struct {
+	ctx  context.Context
+	snap store.Snapshot
+}
+
+func (p *Pipeline) write() {
+	for j := range p.jobs {
+		out, err := p.archive.Put(j.ctx, j.snap)
+		switch {
+		case err != nil:
+			p.failed.Add(1)
+			p.log.Error("store failed", keyURL, j.snap.URL, "err", err)
+		case out.New:
+			p.fresh.Add(1)
+			p.log.Debug("new version", keyURL, j.snap.URL, keyVersion, out.Version)
+		default:
+			p.unchanged.Add(1)
+		}
+	}
+}
+
+// Close stores what is queued and stops the writers. Handle must not be
+// called after Close.
+func (p *Pipeline) Close() {
+	if p.closed.CompareAndSwap(false, true) {
+		close(p.jobs)
+	}
+	p.wg.Wait()
 }
 
 // ErrNoContent is returned for an article page from which no headline and
@@ -106,18 +156,20 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		p.mu.Unlock()
 		p.log.Warn("body selector matched nothing; used the generic extractor", keySite, site.Name, keyURL, pg.URL)
 	}
-	out, err := p.Store(ctx, art, Fetch{Status: pg.Status, Header: pg.Header, Body: pg.Body, FetchedAt: pg.FetchedAt}, store.OriginCrawl)
+	snap, err := Snapshot(art, Fetch{Status: pg.Status, Header: pg.Header, Body: pg.Body, FetchedAt: pg.FetchedAt}, store.OriginCrawl)
 	if err != nil {
 		p.failed.Add(1)
 		return err
 	}
-	if out.New {
-		p.fresh.Add(1)
-		p.log.Debug("new version", keyURL, art.URL, keyVersion, out.Version)
-	} else {
-		p.unchanged.Add(1)
+	// The store finishes even when the crawl is cancelled: what was
+	// extracted is kept.
+	select {
+	case p.jobs <- job{ctx: context.WithoutCancel(ctx), snap: snap}:
+		return nil
+	case <-ctx.Done():
+		p.failed.Add(1)
+		return ctx.Err()
 	}
-	return nil
 }
 
 // Fetch is the HTTP exchange an article came from.
@@ -128,17 +180,17 @@ type Fetch struct {
 	FetchedAt time.Time
 }
 
-// Store fills the record's fetch fields from f and puts it into the archive
-// with the raw capture.
-func (p *Pipeline) Store(ctx context.Context, art *extract.Article, f Fetch, origin store.Origin) (store.Outcome, error) {
+// Snapshot fills the record's fetch fields from f and makes the snapshot
+// that stores it with its raw capture.
+func Snapshot(art *extract.Article, f Fetch, origin store.Origin) (store.Snapshot, error) {
 	art.FetchedAt = f.FetchedAt.UTC().Format(time.RFC3339)
 	art.Status = f.Status
 	art.PayloadDigest = PayloadDigest(f.Body)
 	rec, err := json.Marshal(art)
 	if err != nil {
-		return store.Outcome{}, fmt.Errorf("encode record %s: %w", art.URL, err)
+		return store.Snapshot{}, fmt.Errorf("encode record %s: %w", art.URL, err)
 	}
-	out, err := p.archive.Put(ctx, store.Snapshot{
+	return store.Snapshot{
 		URL:         art.URL,
 		Site:        art.Site,
 		FetchedAt:   f.FetchedAt,
@@ -146,11 +198,7 @@ func (p *Pipeline) Store(ctx context.Context, art *extract.Article, f Fetch, ori
 		Record:      rec,
 		Capture:     Capture(f.Status, f.Header, f.Body),
 		Origin:      origin,
-	})
-	if err != nil {
-		return out, fmt.Errorf("store %s: %w", art.URL, err)
-	}
-	return out, nil
+	}, nil
 }
 
 // Counts returns the running totals; safe during a crawl.
