@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -57,14 +58,15 @@ const queueLen = 256
 
 // Pipeline is a crawler.Handler that extracts and stores article pages.
 // Crawl workers extract; a pool of writers stores, so that a worker does not
-// wait for the archive's commit before fetching its next page. Close waits
-// for every queued record to be stored.
+// wait for the archive's commit before fetching its next page. Records of
+// one URL always go to the same writer, so they are stored in the order they
+// were fetched. Close waits for every queued record to be stored.
 type Pipeline struct {
 	archive store.Archive
 	sites   map[string]Site
 	log     *slog.Logger
 
-	jobs   chan job
+	jobs   []chan job // one queue per writer
 	wg     sync.WaitGroup
 	closed atomic.Bool
 
@@ -83,11 +85,20 @@ func New(archive store.Archive, sites []Site, log *slog.Logger) *Pipeline {
 	for _, s := range sites {
 		p.sites[s.Name] = s
 	}
-	p.jobs = make(chan job, queueLen)
-	for range writers {
-		p.wg.Go(p.write)
+	p.jobs = make([]chan job, writers)
+	for i := range p.jobs {
+		q := make(chan job, queueLen)
+		p.jobs[i] = q
+		p.wg.Go(func() { p.write(q) })
 	}
 	return p
+}
+
+// queue is the writer queue of url.
+func (p *Pipeline) queue(url string) chan<- job {
+	h := fnv.New32a()
+	h.Write([]byte(url))
+	return p.jobs[h.Sum32()%uint32(len(p.jobs))]
 }
 
 // job is one record waiting for the store.
@@ -96,8 +107,8 @@ type job struct {
 	snap store.Snapshot
 }
 
-func (p *Pipeline) write() {
-	for j := range p.jobs {
+func (p *Pipeline) write(q <-chan job) {
+	for j := range q {
 		out, err := p.archive.Put(j.ctx, j.snap)
 		switch {
 		case err != nil:
@@ -116,7 +127,9 @@ func (p *Pipeline) write() {
 // called after Close.
 func (p *Pipeline) Close() {
 	if p.closed.CompareAndSwap(false, true) {
-		close(p.jobs)
+		for _, q := range p.jobs {
+			close(q)
+		}
 	}
 	p.wg.Wait()
 }
@@ -164,7 +177,7 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 	// The store finishes even when the crawl is cancelled: what was
 	// extracted is kept.
 	select {
-	case p.jobs <- job{ctx: context.WithoutCancel(ctx), snap: snap}:
+	case p.queue(snap.URL) <- job{ctx: context.WithoutCancel(ctx), snap: snap}:
 		return nil
 	case <-ctx.Done():
 		p.failed.Add(1)

@@ -1,0 +1,127 @@
+package pipeline_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/newsarc/newsarc/crawler"
+	"github.com/newsarc/newsarc/extract"
+	"github.com/newsarc/newsarc/internal/pipeline"
+	"github.com/newsarc/newsarc/store"
+)
+
+const page = `<html lang="ar" dir="rtl"><head><link rel="canonical" href="https://news.example/news/1"></head><body>
+<h1 class="t">عنوان الخبر</h1><div class="b"><p>الفقرة الأولى من الخبر.</p><h2>عنوان فرعي</h2><p>%s</p></div></body></html>`
+
+func newPage(t *testing.T, body string, article bool, at time.Time) *crawler.Page {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse("https://news.example/news/1?utm_source=x")
+	return &crawler.Page{Site: "news", URL: u.String(), FinalURL: u, Article: article, Status: 200,
+		Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: []byte(body), FetchedAt: at, Doc: doc}
+}
+
+func TestHandleStoresVersions(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rules, err := extract.Compile("news", "site:news@000000000000", extract.Selectors{Headline: "h1.t", Body: ".b"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pipeline.New(db, []pipeline.Site{{Name: "news", Domains: []string{"news.example"}, Rules: rules}}, nil)
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	steps := []struct {
+		body    string
+		article bool
+	}{
+		{strings.Replace(page, "%s", "الفقرة الثانية.", 1), true},
+		{strings.Replace(page, "%s", "الفقرة الثانية.", 1) + "<!-- ad rotated -->", true}, // same content
+		{strings.Replace(page, "%s", "الفقرة الثانية بعد التعديل.", 1), true},              // edited
+		{"<html><body><a href=/news/2>x</a></body></html>", false},                         // a listing: links only
+	}
+	for i, s := range steps {
+		if err := p.Handle(ctx, newPage(t, s.body, s.article, t0.Add(time.Duration(i)*time.Hour))); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	p.Close()
+	got := p.Counts()
+	if got.Articles != 3 || got.New != 2 || got.Unchanged != 1 || got.Failed != 0 {
+		t.Errorf("counts %+v, want 3 articles, 2 new, 1 unchanged", got)
+	}
+	h, err := db.History(ctx, "https://news.example/news/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 2 || h[0].Seen != 2 || !h[0].LastSeen.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("history %+v", h)
+	}
+	rec, err := db.Record(ctx, h[1].URL, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a extract.Article
+	if err := json.Unmarshal(rec, &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.FetchedAt != "2026-11-29T12:00:00Z" || a.Status != 200 || !strings.HasPrefix(a.PayloadDigest, "sha1:") || a.ContentHash != h[1].ContentHash {
+		t.Errorf("record fetch fields: %+v", a)
+	}
+	capture, err := db.Capture(ctx, h[1].URL, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(capture), "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html") {
+		t.Errorf("capture starts %q", capture[:80])
+	}
+}
+
+func TestHandleFailuresAreCounted(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p := pipeline.New(db, []pipeline.Site{{Name: "news"}, {Name: "adhoc", AdHoc: true}}, nil)
+	ctx := context.Background()
+	empty := newPage(t, "<html><body><nav>x</nav></body></html>", true, time.Now())
+	if err := p.Handle(ctx, empty); err == nil || !strings.Contains(err.Error(), "news.example/news/1") {
+		t.Errorf("empty article page: err %v, want one naming the URL", err)
+	}
+	notHTML := newPage(t, "", true, time.Now())
+	notHTML.Doc = nil
+	if err := p.Handle(ctx, notHTML); err == nil {
+		t.Error("non-HTML article page: no error")
+	}
+	skipped := newPage(t, "<html><body><nav>x</nav></body></html>", true, time.Now())
+	skipped.Site = "adhoc"
+	if err := p.Handle(ctx, skipped); err != nil {
+		t.Errorf("ad hoc page without content: %v", err)
+	}
+	p.Close()
+	if c := p.Counts(); c.Failed != 2 || c.Skipped != 1 || c.New != 0 {
+		t.Errorf("counts %+v", c)
+	}
+}
+
+func TestPayloadDigest(t *testing.T) {
+	// sha1("") in base32, as WARC tools write it.
+	if got := pipeline.PayloadDigest(nil); got != "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ" {
+		t.Errorf("PayloadDigest(empty) = %s", got)
+	}
+}
