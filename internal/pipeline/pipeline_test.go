@@ -51,8 +51,8 @@ func TestHandleStoresVersions(t *testing.T) {
 	}{
 		{strings.Replace(page, "%s", "الفقرة الثانية.", 1), true},
 		{strings.Replace(page, "%s", "الفقرة الثانية.", 1) + "<!-- ad rotated -->", true}, // same content
-		{strings.Replace(page, "%s", "الفقرة الثانية بعد التعديل.", 1), true},              // edited
-		{"<html><body><a href=/news/2>x</a></body></html>", false},                         // a listing: links only
+		{strings.Replace(page, "%s", "الفقرة الثانية بعد التعديل.", 1), true},             // edited
+		{"<html><body><a href=/news/2>x</a></body></html>", false},                        // a listing: links only
 	}
 	for i, s := range steps {
 		if err := p.Handle(ctx, newPage(t, s.body, s.article, t0.Add(time.Duration(i)*time.Hour))); err != nil {
