@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bufio"
+	"errors"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -14,7 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // newsSite is a small Arabic news site whose pages tests can change
@@ -265,5 +268,52 @@ print(json.dumps([{"url": r["url"], "headline": r["headline"], "version": int(r[
 		if got[i]["url"] != want[i]["url"] || got[i]["headline"] != want[i]["headline"] || got[i]["text"] != want[i]["text"] || got[i]["version"] != want[i]["version"] {
 			t.Errorf("python row %d = %v, want url %v headline %v version %v", i, got[i], want[i]["url"], want[i]["headline"], want[i]["version"])
 		}
+	}
+}
+
+// TestSIGTERMKeepsWhatWasFetched stops a slow crawl with SIGTERM: newsarc
+// exits 130 and every article it counted is in the archive, readable.
+func TestSIGTERMKeepsWhatWasFetched(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		var links strings.Builder
+		for i := 1; i <= 200; i++ {
+			fmt.Fprintf(&links, `<a href="/news/%d">%d</a> `, i, i)
+		}
+		fmt.Fprint(w, "<html><body>"+links.String()+"</body></html>")
+	})
+	mux.HandleFunc("/news/{id}", func(w http.ResponseWriter, r *http.Request) {
+		id, _ := strconv.Atoi(r.PathValue("id"))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, articlePage, id, fmt.Sprintf("خبر رقم %d", id), "نص الخبر.", "")
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "configs/sites/cairo.yaml"), strings.Replace(fmt.Sprintf(e2eSiteFile, srv.URL), "rate: 0", "rate: 20", 1))
+
+	cmd := exec.Command(binary, "crawl", "--site", "cairo")
+	cmd.Dir = dir
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("crawl stopped by SIGTERM: %v, want exit 130\n%s\n%s", err, out.String(), errb.String())
+	}
+	s := summary(t, out.String())
+	if s["new"] == 0 || s["new"] >= 200 {
+		t.Fatalf("summary %v: want some but not all 200 articles", s)
+	}
+	if recs := exportJSONL(t, dir); len(recs) != s["new"] {
+		t.Errorf("export after SIGTERM: %d records, summary said %d new", len(recs), s["new"])
 	}
 }

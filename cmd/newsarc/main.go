@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -21,7 +22,10 @@ func main() {
 	if isUnknownCommand(err) {
 		err = &usageError{err}
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(os.Stderr, "newsarc: interrupted; what was fetched before the signal is stored")
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "newsarc:", err)
 	}
 	os.Exit(exitCode(err))
