@@ -2,9 +2,9 @@ package main_test
 
 import (
 	"bufio"
-	"errors"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
