@@ -117,6 +117,13 @@ func (s textStat) linkDensity() float64 {
 
 // statsOf measures every element under root in one walk.
 func statsOf(root *html.Node) map[*html.Node]textStat {
+	return measureStats(root, nil, nil)
+}
+
+// measureStats measures every element under root in one walk, leaving out
+// the subtrees in skip. When inline is not nil it also records there each
+// element's direct inline text.
+func measureStats(root *html.Node, skip map[*html.Node]bool, inline map[*html.Node]textStat) map[*html.Node]textStat {
 	m := make(map[*html.Node]textStat, 512)
 	var walk func(n *html.Node, inLink bool) textStat
 	walk = func(n *html.Node, inLink bool) textStat {
@@ -130,7 +137,7 @@ func statsOf(root *html.Node) map[*html.Node]textStat {
 			}
 			return s
 		case html.ElementNode:
-			if skipText(n) {
+			if skipText(n) || skip[n] {
 				return s
 			}
 			if n.DataAtom == atom.A {
@@ -143,11 +150,20 @@ func statsOf(root *html.Node) map[*html.Node]textStat {
 		default:
 			return s
 		}
+		var in textStat
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			s.add(walk(c, inLink), c)
+			cs := walk(c, inLink)
+			s.add(cs, c)
+			if isInline(c) {
+				in.total += cs.total
+				in.linked += cs.linked
+			}
 		}
 		if n.Type == html.ElementNode {
 			m[n] = s
+			if inline != nil && in.total > 0 {
+				inline[n] = in
+			}
 		}
 		return s
 	}

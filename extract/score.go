@@ -33,7 +33,7 @@ func scoreBody(root *html.Node, skip map[*html.Node]bool) (roots []*html.Node, t
 		inline: map[*html.Node]textStat{},
 		score:  map[*html.Node]float64{},
 	}
-	st.stats = st.measure(root, skip)
+	st.stats = measureStats(root, skip, st.inline)
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -56,55 +56,6 @@ func scoreBody(root *html.Node, skip map[*html.Node]bool) (roots []*html.Node, t
 		return nil, nil, 0, st.stats
 	}
 	return st.siblings(top, best, skip), top, best, st.stats
-}
-
-// measure is statsOf that also records each element's direct inline text.
-func (st *scoreState) measure(root *html.Node, skip map[*html.Node]bool) map[*html.Node]textStat {
-	m := make(map[*html.Node]textStat, 512)
-	var walk func(n *html.Node, inLink bool) textStat
-	walk = func(n *html.Node, inLink bool) textStat {
-		var s textStat
-		switch n.Type {
-		case html.TextNode:
-			c := countNonSpace(n.Data)
-			s.total = c
-			if inLink {
-				s.linked = c
-			}
-			return s
-		case html.ElementNode:
-			if skipText(n) || skip[n] {
-				return s
-			}
-			if n.DataAtom == atom.A {
-				inLink = true
-			}
-			if isImage(n) {
-				s.imgs = 1
-			}
-		case html.DocumentNode:
-		default:
-			return s
-		}
-		var in textStat
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			cs := walk(c, inLink)
-			s.add(cs, c)
-			if isInline(c) {
-				in.total += cs.total
-				in.linked += cs.linked
-			}
-		}
-		if n.Type == html.ElementNode {
-			m[n] = s
-			if in.total > 0 {
-				st.inline[n] = in
-			}
-		}
-		return s
-	}
-	walk(root, false)
-	return m
 }
 
 // block scores n when it is a paragraph-like block.

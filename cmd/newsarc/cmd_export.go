@@ -63,11 +63,7 @@ func runExport(ctx context.Context, g *globalOptions, o *exportOptions) error {
 	if filter.Until, err = parseTime(o.until, true); err != nil {
 		return usagef("--until: %v", err)
 	}
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(cfg.DB, &store.Options{ReadOnly: true})
+	_, db, err := g.openArchive(true)
 	if err != nil {
 		return err
 	}

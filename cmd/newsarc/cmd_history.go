@@ -51,11 +51,7 @@ func runHistory(ctx context.Context, g *globalOptions, o *historyOptions, raw st
 	if err != nil {
 		return usagef("history: %v", err)
 	}
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(cfg.DB, &store.Options{ReadOnly: true})
+	cfg, db, err := g.openArchive(true)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsarc/newsarc/internal/config"
+	"github.com/newsarc/newsarc/store"
 )
 
 // globalOptions are the flags every command takes.
@@ -115,6 +116,17 @@ func (g *globalOptions) loadSites(cfg config.Config) ([]*config.Site, error) {
 		}
 	}
 	return config.LoadSites(cfg.SitesDir)
+}
+
+// openArchive loads the config and opens its archive (read-only for export
+// and history, which can then run beside each other).
+func (g *globalOptions) openArchive(readOnly bool) (config.Config, *store.DB, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return cfg, nil, err
+	}
+	db, err := store.Open(cfg.DB, &store.Options{ReadOnly: readOnly})
+	return cfg, db, err
 }
 
 // findSite returns the named site.
