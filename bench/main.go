@@ -108,7 +108,7 @@ func newsarc(base, dbPath string, concurrency int, noSync bool) (int64, time.Dur
 	if err != nil {
 		return 0, 0, err
 	}
-	p := pipeline.New(db, []pipeline.Site{{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules}}, nil)
+	p := pipeline.New(db, []pipeline.Site{{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody}}, nil)
 	c, err := crawler.New(crawler.Config{Concurrency: concurrency}, []crawler.Site{s.Crawl}, p.Handle)
 	if err != nil {
 		return 0, 0, err

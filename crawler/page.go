@@ -23,8 +23,8 @@ type Site struct {
 	MaxDepth    int              // pages MaxDepth links from a start URL are reached; 0 = start URLs only
 	Rate        float64          // requests per second to each host of this site; 0 = no limit
 	// AdHoc marks a site made up for a URL of no configured site: every
-	// page on its host is a candidate article (ArticleURLs empty means
-	// "every page that is not a start page").
+	// page on its host, start URLs included, is a candidate article
+	// (when ArticleURLs is empty).
 	AdHoc bool
 }
 
@@ -34,7 +34,7 @@ type Page struct {
 	URL       string   // the normalised URL that was requested
 	FinalURL  *url.URL // after redirects
 	Depth     int
-	Article   bool // the URL matched the site's ArticleURLs (or the site is ad hoc and this is not a start page)
+	Article   bool // the URL matched the site's ArticleURLs (or the site is ad hoc)
 	Status    int
 	Header    http.Header // response headers as received
 	Body      []byte      // response body as received (after Content-Encoding is undone), never re-encoded

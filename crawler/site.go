@@ -74,7 +74,9 @@ func (s *site) route(u *url.URL, depth int) (fetch, article bool) {
 // isArticle tells whether the page at u and depth is an article.
 func (s *site) isArticle(u *url.URL, depth int) bool {
 	if s.AdHoc && len(s.ArticleURLs) == 0 {
-		return depth > 0
+		// Start URLs too: people give an article's URL to crawl it. A
+		// listing page yields no article and the handler skips it.
+		return true
 	}
 	return matchAny(s.ArticleURLs, urlnorm.PathQuery(u))
 }

@@ -42,6 +42,13 @@ func (x *extraction) findLabel(head *html.Node) (string, *html.Node) {
 		if level > 0 {
 			anc = anc.Parent
 			if anc == nil || anc.DataAtom == atom.Body || anc.Type != html.ElementNode {
+				if level == 1 && anc != nil && anc.DataAtom == atom.Body {
+					// An h1 straight in <body>: only the elements just
+					// before it can be its kicker, not the page's tickers.
+					if t, d := x.labelBefore(head); d != nil {
+						return t, d
+					}
+				}
 				break
 			}
 		}
@@ -62,6 +69,24 @@ func (x *extraction) findLabel(head *html.Node) (string, *html.Node) {
 		}
 	}
 	x.step("label", "kicker near h1", 0)
+	return "", nil
+}
+
+// labelBefore looks at the two elements just before head for a kicker.
+func (x *extraction) labelBefore(head *html.Node) (string, *html.Node) {
+	seen := 0
+	for d := head.PrevSibling; d != nil && seen < 2; d = d.PrevSibling {
+		if d.Type != html.ElementNode {
+			continue
+		}
+		seen++
+		if x.isLabelNode(d) && !x.cl.inJunk(d) {
+			if t := cleanLabel(nodeText(d)); t != "" {
+				x.step("label", "kicker just before h1", 1, t)
+				return t, d
+			}
+		}
+	}
 	return "", nil
 }
 

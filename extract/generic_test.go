@@ -51,6 +51,12 @@ func TestGenericFields(t *testing.T) {
 			headline: "Quake strikes Crete",
 		},
 		{
+			name:     "kicker just before an h1 that stands straight in <body>",
+			html:     `<nav><a href="/">الرئيسية</a></nav><span class="breaking">عاجل</span><h1>عنوان الخبر</h1>` + para,
+			label:    "عاجل",
+			headline: "عنوان الخبر",
+		},
+		{
 			name: "the ticker's breaking label is not the article's",
 			html: `<div class="news-ticker"><span class="breaking">عاجل</span><a href="/1">خبر آخر تماما</a></div>
 <main><h1>عنوان الخبر</h1>` + para + `</main>`,

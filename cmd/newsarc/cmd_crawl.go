@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -130,7 +131,12 @@ func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []str
 	if err := db.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("close archive: %w", err)
 	}
-	printSummary(g.stdout, time.Since(start), stats, pipe.Counts())
+	counts := pipe.Counts()
+	printSummary(g.stdout, time.Since(start), stats, counts)
+	if runErr == nil && counts.StoreFailed > 0 {
+		// Pages may fail; the archive may not.
+		runErr = fmt.Errorf("%d extracted articles could not be stored in %s (see the log)", counts.StoreFailed, cfg.DB)
+	}
 	return runErr
 }
 
@@ -207,7 +213,7 @@ func planCrawl(sites []*config.Site, o *crawlOptions, urls []string, changed fun
 		if len(cs.StartURLs) == 0 {
 			return nil, usagef("crawl: site %s has no start_urls (%s) and no URL of it was given", s.Name, s.File)
 		}
-		plan.add(cs, pipeline.Site{Name: s.Name, Domains: cs.Domains, Rules: s.Rules})
+		plan.add(cs, pipeline.Site{Name: s.Name, Domains: cs.Domains, Rules: s.Rules, HasBody: s.HasBody})
 	}
 	for _, host := range adhocOrder {
 		cs := *adhoc[host]
@@ -225,14 +231,22 @@ func printSummary(w io.Writer, took time.Duration, s crawler.Stats, c pipeline.C
 	fmt.Fprintf(w, "  articles     %d\n", c.Articles)
 	fmt.Fprintf(w, "  new          %d\n", c.New)
 	fmt.Fprintf(w, "  unchanged    %d\n", c.Unchanged)
-	fmt.Fprintf(w, "  errors       %d\n", s.Errors)
+	fmt.Fprintf(w, "  errors       %d\n", s.Errors+c.StoreFailed)
 	if s.RobotsBlocked > 0 {
 		fmt.Fprintf(w, "  robots.txt   %d blocked\n", s.RobotsBlocked)
 	}
 	if s.Truncated > 0 {
 		fmt.Fprintf(w, "  truncated    %d\n", s.Truncated)
 	}
-	for site, n := range c.BodyFallback {
-		fmt.Fprintf(w, "  body selector missed on %d pages of %s (generic extractor used)\n", n, site)
+	if c.Skipped > 0 {
+		fmt.Fprintf(w, "  skipped      %d (not HTML, or no article content on an ad hoc page)\n", c.Skipped)
+	}
+	sites := make([]string, 0, len(c.BodyFallback))
+	for site := range c.BodyFallback {
+		sites = append(sites, site)
+	}
+	sort.Strings(sites)
+	for _, site := range sites {
+		fmt.Fprintf(w, "  body selector missed on %d pages of %s (generic extractor used)\n", c.BodyFallback[site], site)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,6 +82,8 @@ func exportRecords(ctx context.Context, a store.Archive, filter store.Filter, fo
 	switch format {
 	case "csv":
 		cw := csv.NewWriter(bw)
+		// Lines end in \n, not RFC 4180's \r\n: Go's writer would also turn
+		// the \n inside text into \r\n, changing the exported text.
 		if err := cw.Write(csvHeader); err != nil {
 			return err
 		}
@@ -123,11 +126,21 @@ var csvHeader = []string{"url", "site", "fetched_at", "first_seen", "last_seen",
 	"published_at", "sections", "images", "text"}
 
 func csvRow(a *extract.Article) []string {
-	sections, _ := json.Marshal(a.Sections)
-	images, _ := json.Marshal(a.Images)
 	return []string{a.URL, a.Site, a.FetchedAt, a.FirstSeen, a.LastSeen, strconv.Itoa(a.Version), a.ContentHash,
 		strconv.Itoa(a.Status), a.PayloadDigest, a.Extractor, a.Language, a.Direction, a.Label, a.Headline, a.Source,
-		a.PublishedAt, string(sections), string(images), a.Text}
+		a.PublishedAt, jsonString(a.Sections), jsonString(a.Images), a.Text}
+}
+
+// jsonString is v as compact JSON, with <, > and & left as they are (as in
+// the JSON Lines export).
+func jsonString(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // parseTime reads RFC 3339 or YYYY-MM-DD (UTC). A date-only end of range
@@ -164,6 +177,15 @@ func writeOutput(stdout io.Writer, path string, fn func(io.Writer) error) error 
 	if err := fn(tmp); err != nil {
 		tmp.Close()
 		return err
+	}
+	// CreateTemp makes the file 0600; an export is for others to read.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)

@@ -103,14 +103,10 @@ func runExtract(ctx context.Context, g *globalOptions, o *extractOptions, arg st
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", arg, err)
 	}
-	if site != nil && rules == nil {
-		art.Site = site.Name
+	if site != nil {
+		art.Site = site.Name // as a crawl records it
 	}
-	if !fetch.FetchedAt.IsZero() {
-		art.FetchedAt = fetch.FetchedAt.UTC().Format(time.RFC3339)
-	}
-	art.Status = fetch.Status
-	art.PayloadDigest = pipeline.PayloadDigest(fetch.Body)
+	pipeline.FillFetch(art, fetch)
 	if o.explain {
 		printExplain(g.stderr, steps)
 	}

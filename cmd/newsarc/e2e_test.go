@@ -216,6 +216,13 @@ func checkCSV(t *testing.T, dir string, want []map[string]any) {
 	t.Helper()
 	out := filepath.Join(dir, "out.csv")
 	mustRun(t, dir, "export", "--format", "csv", "-o", out)
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("export -o: %v, mode %v, want 0644", err, fi.Mode())
+	}
+	raw, _ := os.ReadFile(out)
+	if !strings.HasPrefix(string(raw), strings.Join([]string{"url", "site", "fetched_at"}, ",")) {
+		t.Errorf("csv does not start with the header: %q", raw[:min(len(raw), 80)])
+	}
 	f, err := os.Open(out)
 	if err != nil {
 		t.Fatal(err)
@@ -315,5 +322,53 @@ func TestSIGTERMKeepsWhatWasFetched(t *testing.T) {
 	}
 	if recs := exportJSONL(t, dir); len(recs) != s["new"] {
 		t.Errorf("export after SIGTERM: %d records, summary said %d new", len(recs), s["new"])
+	}
+}
+
+// TestSiteWithoutSelectorsAndAdHoc: a configured site with no selectors goes
+// through the generic extractor but its records carry its name (so export
+// --site finds them); a URL of no configured site is crawled ad hoc, the
+// given article URL included, and an image behind a link is skipped, not
+// an error.
+func TestSiteWithoutSelectorsAndAdHoc(t *testing.T) {
+	site := &newsSite{}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "configs/sites/plain.yaml"), fmt.Sprintf("domains: [127.0.0.1]\nstart_urls: [\"%s/\"]\narticle_urls: ['^/news/']\nrate: 0\n", srv.URL))
+	r := mustRun(t, dir, "crawl", "--site", "plain")
+	if s := summary(t, r.stdout); s["new"] != 3 || s["errors"] != 0 {
+		t.Errorf("summary %v\n%s", s, r.stdout)
+	}
+	recs := exportJSONL(t, dir, "--site", "plain")
+	if len(recs) != 3 {
+		t.Fatalf("export --site plain: %d records, want 3", len(recs))
+	}
+	for _, rec := range recs {
+		if rec["site"] != "plain" || rec["extractor"] != "generic@1" || rec["source"] != "القاهرة - وكالات" || rec["label"] != "عاجل" {
+			t.Errorf("record site %v extractor %v source %v label %v", rec["site"], rec["extractor"], rec["source"], rec["label"])
+		}
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/story", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, articlePage, 7, "خبر على موقع غير مهيأ", `نص الخبر. <a href="/pic.jpg">صورة</a>`, "")
+	})
+	mux.HandleFunc("/pic.jpg", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Write([]byte("\xff\xd8\xff\xe0 not really a jpeg"))
+	})
+	other := httptest.NewServer(mux)
+	defer other.Close()
+	adhoc := strings.Replace(other.URL, "127.0.0.1", "localhost", 1) + "/story"
+	r = mustRun(t, t.TempDir(), "--db", filepath.Join(dir, "adhoc.db"), "crawl", "--rate", "0", adhoc)
+	// The page's nav links to / and /news/1, which this server does not
+	// have: two 404s, counted as errors; the image is skipped.
+	if s := summary(t, r.stdout); s["new"] != 1 || s["errors"] != 2 || s["fetched"] != 4 || !strings.Contains(r.stdout, "skipped      1") {
+		t.Errorf("ad hoc crawl of an article URL: %v\n%s\n%s", s, r.stdout, r.stderr)
+	}
+	got := exportJSONL(t, dir, "--db", filepath.Join(dir, "adhoc.db"))
+	if len(got) != 1 || got[0]["site"] != "" || got[0]["headline"] != "خبر على موقع غير مهيأ" {
+		t.Errorf("ad hoc export: %v", got)
 	}
 }

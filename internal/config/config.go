@@ -98,7 +98,7 @@ func Parse(file string, data []byte) (Config, error) {
 func (c *Config) validate(d *doc) error {
 	switch {
 	case c.Concurrency < 0:
-		return d.fail("$.concurrency", "concurrency", errors.New("must be at least 1"))
+		return d.fail("$.concurrency", "concurrency", errors.New("must be at least 1 (0 or left out: the default, 8)"))
 	case c.Timeout < 0:
 		return d.fail("$.timeout", "timeout", errors.New("must be positive"))
 	case c.MaxBodyBytes < 0:

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -69,6 +70,7 @@ type Site struct {
 	Schedule string // cron spec, "" = not scheduled
 	Crawl    crawler.Site
 	Rules    *extract.Rules // nil when the file has no selectors: generic extractor
+	HasBody  bool           // the file has a body selector
 }
 
 // Extractor is what the site's records carry in their extractor field.
@@ -135,8 +137,8 @@ func ParseSite(file string, data []byte) (*Site, error) {
 		s.Crawl.MaxDepth = *f.MaxDepth
 	}
 	if f.Rate != nil {
-		if *f.Rate < 0 {
-			return nil, d.fail("$.rate", "rate", errors.New("must be 0 (no limit) or more"))
+		if !(*f.Rate >= 0) || math.IsInf(*f.Rate, 0) {
+			return nil, d.fail("$.rate", "rate", errors.New("must be a number, 0 (no limit) or more"))
 		}
 		s.Crawl.Rate = *f.Rate
 	}
@@ -163,6 +165,7 @@ func ParseSite(file string, data []byte) (*Site, error) {
 			return nil, d.fail("$.schedule", "schedule", fmt.Errorf("bad cron spec %q: %v", f.Schedule, err))
 		}
 	}
+	s.HasBody = f.Selectors.Body != ""
 	sel := extract.Selectors(f.Selectors)
 	if f.Selectors.any() || len(f.DropLines) > 0 {
 		rules, err := extract.Compile(s.Name, s.Extractor(), sel, f.DropLines)

@@ -35,7 +35,8 @@ type Site struct {
 	Name    string
 	Domains []string       // hosts whose <link rel=canonical> is trusted
 	Rules   *extract.Rules // nil: generic extractor
-	AdHoc   bool           // pages without article content are skipped, not errors
+	HasBody bool           // the site file has a body selector (its misses are counted)
+	AdHoc   bool           // a host of no configured site: pages without article content are skipped, not errors
 }
 
 // Counts are the pipeline's running totals.
@@ -44,7 +45,8 @@ type Counts struct {
 	New          int64 // new versions stored
 	Unchanged    int64 // re-fetches with unchanged content
 	Failed       int64 // article pages that could not be extracted or stored
-	Skipped      int64 // ad hoc pages with no article content
+	StoreFailed  int64 // of which: extracted but the archive refused them
+	Skipped      int64 // non-HTML article URLs, and ad hoc pages with no article content
 	BodyFallback map[string]int64
 }
 
@@ -70,7 +72,7 @@ type Pipeline struct {
 	wg     sync.WaitGroup
 	closed atomic.Bool
 
-	articles, fresh, unchanged, failed, skipped atomic.Int64
+	articles, fresh, unchanged, failed, storeFailed, skipped atomic.Int64
 
 	mu       sync.Mutex
 	fallback map[string]int64
@@ -104,6 +106,7 @@ func (p *Pipeline) queue(url string) chan<- job {
 // job is one record waiting for the store.
 type job struct {
 	ctx  context.Context
+	page string // the URL fetched, for the log
 	snap store.Snapshot
 }
 
@@ -113,7 +116,8 @@ func (p *Pipeline) write(q <-chan job) {
 		switch {
 		case err != nil:
 			p.failed.Add(1)
-			p.log.Error("store failed", keyURL, j.snap.URL, "err", err)
+			p.storeFailed.Add(1)
+			p.log.Error("store failed", keyURL, j.page, "canonical", j.snap.URL, "err", err)
 		case out.New:
 			p.fresh.Add(1)
 			p.log.Debug("new version", keyURL, j.snap.URL, keyVersion, out.Version)
@@ -146,8 +150,10 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 	}
 	site := p.sites[pg.Site]
 	if pg.Doc == nil {
-		p.failed.Add(1)
-		return fmt.Errorf("extract %s: not an HTML page (%s)", pg.URL, pg.Header.Get("Content-Type"))
+		// An image, PDF or feed behind an article URL: nothing to extract.
+		p.skipped.Add(1)
+		p.log.Debug("not an HTML page; skipped", keyURL, pg.URL, "content_type", pg.Header.Get("Content-Type"))
+		return nil
 	}
 	in := extract.Input{URL: pg.FinalURL.String(), ContentType: pg.Header.Get("Content-Type"), Domains: site.Domains}
 	art, err := extract.ExtractDocument(pg.Doc, in, site.Rules)
@@ -163,7 +169,10 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		return fmt.Errorf("extract %s: %w", pg.URL, err)
 	}
 	p.articles.Add(1)
-	if site.Rules != nil && strings.HasPrefix(art.Extractor, "generic@") {
+	if !site.AdHoc {
+		art.Site = site.Name // also when the generic extractor took the page
+	}
+	if site.HasBody && strings.HasPrefix(art.Extractor, "generic@") {
 		p.mu.Lock()
 		p.fallback[site.Name]++
 		p.mu.Unlock()
@@ -175,9 +184,16 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		return err
 	}
 	// The store finishes even when the crawl is cancelled: what was
-	// extracted is kept.
+	// extracted is kept. Only a full queue makes a cancelled crawl drop it.
+	j := job{ctx: context.WithoutCancel(ctx), page: pg.URL, snap: snap}
+	q := p.queue(snap.URL)
 	select {
-	case p.queue(snap.URL) <- job{ctx: context.WithoutCancel(ctx), snap: snap}:
+	case q <- j:
+		return nil
+	default:
+	}
+	select {
+	case q <- j:
 		return nil
 	case <-ctx.Done():
 		p.failed.Add(1)
@@ -193,12 +209,20 @@ type Fetch struct {
 	FetchedAt time.Time
 }
 
+// FillFetch sets the record's fetch fields from f: fetched_at (unless f
+// has no time), status and payload_digest.
+func FillFetch(art *extract.Article, f Fetch) {
+	if !f.FetchedAt.IsZero() {
+		art.FetchedAt = f.FetchedAt.UTC().Format(time.RFC3339)
+	}
+	art.Status = f.Status
+	art.PayloadDigest = PayloadDigest(f.Body)
+}
+
 // Snapshot fills the record's fetch fields from f and makes the snapshot
 // that stores it with its raw capture.
 func Snapshot(art *extract.Article, f Fetch, origin store.Origin) (store.Snapshot, error) {
-	art.FetchedAt = f.FetchedAt.UTC().Format(time.RFC3339)
-	art.Status = f.Status
-	art.PayloadDigest = PayloadDigest(f.Body)
+	FillFetch(art, f)
 	rec, err := json.Marshal(art)
 	if err != nil {
 		return store.Snapshot{}, fmt.Errorf("encode record %s: %w", art.URL, err)
@@ -220,8 +244,9 @@ func (p *Pipeline) Counts() Counts {
 		Articles:  p.articles.Load(),
 		New:       p.fresh.Load(),
 		Unchanged: p.unchanged.Load(),
-		Failed:    p.failed.Load(),
-		Skipped:   p.skipped.Load(),
+		Failed:      p.failed.Load(),
+		StoreFailed: p.storeFailed.Load(),
+		Skipped:     p.skipped.Load(),
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
