@@ -241,9 +241,9 @@ func Snapshot(art *extract.Article, f Fetch, origin store.Origin) (store.Snapsho
 // Counts returns the running totals; safe during a crawl.
 func (p *Pipeline) Counts() Counts {
 	c := Counts{
-		Articles:  p.articles.Load(),
-		New:       p.fresh.Load(),
-		Unchanged: p.unchanged.Load(),
+		Articles:    p.articles.Load(),
+		New:         p.fresh.Load(),
+		Unchanged:   p.unchanged.Load(),
 		Failed:      p.failed.Load(),
 		StoreFailed: p.storeFailed.Load(),
 		Skipped:     p.skipped.Load(),
