@@ -245,7 +245,7 @@ func TestEveryLinkReachable(t *testing.T) {
 // fetched, and max_depth bounds the walk. Every article is found, the older
 // ones only through the world section's second page.
 func TestCrawlBySiteFile(t *testing.T) {
-	sf := parseSiteFile(t)
+	sf := demoSite(t).Crawl
 	base := startDemo(t)
 	matchAny := func(res []*regexp.Regexp, s string) bool {
 		return slices.ContainsFunc(res, func(re *regexp.Regexp) bool { return re.MatchString(s) })
@@ -257,7 +257,7 @@ func TestCrawlBySiteFile(t *testing.T) {
 	for len(queue) > 0 {
 		link := queue[0]
 		queue = queue[1:]
-		if matchAny(sf.ignore, link) {
+		if matchAny(sf.IgnoreURLs, link) {
 			t.Fatalf("fetched ignored %s", link)
 		}
 		r := get(t, base+link)
@@ -265,22 +265,22 @@ func TestCrawlBySiteFile(t *testing.T) {
 			t.Errorf("%s: status %d", link, r.status)
 			continue
 		}
-		if matchAny(sf.article, link) {
+		if matchAny(sf.ArticleURLs, link) {
 			p := articlePath(link)
 			if _, ok := found[p]; !ok {
 				found[p] = depth[link]
 			}
 			continue
 		}
-		if !matchAny(sf.follow, link) || depth[link] >= sf.MaxDepth {
+		if !matchAny(sf.FollowURLs, link) || depth[link] >= sf.MaxDepth {
 			continue
 		}
 		for _, l := range pageLinks(t, base+link, r) {
 			linkedFrom[articlePath(l)] = append(linkedFrom[articlePath(l)], link)
-			if _, ok := depth[l]; ok || matchAny(sf.ignore, l) {
+			if _, ok := depth[l]; ok || matchAny(sf.IgnoreURLs, l) {
 				continue
 			}
-			if !matchAny(sf.article, l) && !matchAny(sf.follow, l) {
+			if !matchAny(sf.ArticleURLs, l) && !matchAny(sf.FollowURLs, l) {
 				continue
 			}
 			depth[l] = depth[link] + 1
