@@ -173,14 +173,7 @@ func planCrawl(sites []*config.Site, o *crawlOptions, urls []string, changed fun
 		if err != nil {
 			return nil, usagef("crawl: %v", err)
 		}
-		var owner *config.Site
-		for _, s := range sites {
-			if urlnorm.HostAllowed(u.Host, s.Crawl.Domains) {
-				owner = s
-				break
-			}
-		}
-		if owner != nil {
+		if owner := siteFor(sites, u); owner != nil {
 			c := chosen[owner.Name]
 			if c == nil {
 				// A site reached only through URLs given: those URLs, not

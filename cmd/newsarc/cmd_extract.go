@@ -18,7 +18,6 @@ import (
 	"github.com/newsarc/newsarc/extract"
 	"github.com/newsarc/newsarc/internal/config"
 	"github.com/newsarc/newsarc/internal/pipeline"
-	"github.com/newsarc/newsarc/internal/urlnorm"
 )
 
 type extractOptions struct {
@@ -87,12 +86,7 @@ func runExtract(ctx context.Context, g *globalOptions, o *extractOptions, arg st
 			return err
 		}
 	} else if u, perr := url.Parse(in.URL); perr == nil {
-		for _, s := range sites {
-			if urlnorm.HostAllowed(u.Host, s.Crawl.Domains) {
-				site = s
-				break
-			}
-		}
+		site = siteFor(sites, u)
 	}
 	var rules *extract.Rules
 	if site != nil {

@@ -3,12 +3,14 @@ package main
 import (
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/newsarc/newsarc/internal/config"
+	"github.com/newsarc/newsarc/internal/urlnorm"
 	"github.com/newsarc/newsarc/store"
 )
 
@@ -127,6 +129,16 @@ func (g *globalOptions) openArchive(readOnly bool) (config.Config, *store.DB, er
 	}
 	db, err := store.Open(cfg.DB, &store.Options{ReadOnly: readOnly})
 	return cfg, db, err
+}
+
+// siteFor returns the first site whose domains hold u's host, or nil.
+func siteFor(sites []*config.Site, u *url.URL) *config.Site {
+	for _, s := range sites {
+		if urlnorm.HostAllowed(u.Host, s.Crawl.Domains) {
+			return s
+		}
+	}
+	return nil
 }
 
 // findSite returns the named site.

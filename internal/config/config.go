@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/newsarc/newsarc/crawler"
 )
 
 // DefaultPath is the main config file read when --config is not given and
@@ -31,7 +33,7 @@ func Default() Config {
 	return Config{
 		DB:           "newsarc.db",
 		SitesDir:     "configs/sites",
-		UserAgent:    "newsarc/0.1 (+https://example.org/newsarc)",
+		UserAgent:    crawler.DefaultUserAgent,
 		Concurrency:  8,
 		Timeout:      Duration(30 * time.Second),
 		MaxBodyBytes: 10 << 20,
