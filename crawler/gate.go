@@ -72,18 +72,7 @@ func (g *gate) wait(ctx context.Context) error {
 	}
 	g.last = t
 	g.mu.Unlock()
-	d := t.Sub(now)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sleep(ctx, t.Sub(now))
 }
 
 // gates holds one gate per host (host[:port], lower case).

@@ -111,6 +111,3 @@ func (c *Config) validate(d *doc) error {
 
 // Duration is a time.Duration written as in Go ("30s", "1m30s").
 type Duration time.Duration
-
-// MarshalText implements encoding.TextMarshaler.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
