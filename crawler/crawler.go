@@ -47,13 +47,23 @@ type Config struct {
 	RetryBase    time.Duration     // first backoff, doubled each time with jitter; 0 = 500ms
 	Logger       *slog.Logger      // nil = discard
 	Transport    http.RoundTripper // nil = a tuned *http.Transport (MaxIdleConnsPerHost >= Concurrency), closed after Run
+
+	// Validators, when not nil, is asked before each request for an
+	// article page (each redirect hop that is an article, by its own
+	// normalised URL; never a start page, a follow page or robots.txt) for
+	// the ETag and Last-Modified of its last fetch. Those not empty are
+	// sent as If-None-Match and If-Modified-Since on that hop's requests,
+	// retries included. A 304 to such a request is handed as a Page with
+	// NotModified set. It is called from several goroutines at once.
+	Validators func(ctx context.Context, url string) (etag, lastModified string)
 }
 
 // Stats are a crawl's running totals.
 type Stats struct {
 	Fetched       int64 // pages with a final response, any status (robots.txt not counted)
-	Pages         int64 // 2xx pages handed to the handler
+	Pages         int64 // pages handed to the handler: 2xx, and 304 to a conditional request
 	Articles      int64 // of which Page.Article
+	NotModified   int64 // of which Page.NotModified (304 to a conditional request; always articles)
 	Errors        int64 // fetch failures after retries, non-2xx final responses, handler errors
 	HandlerErrors int64 // handler errors and panics (also in Errors)
 	Retries       int64 // requests repeated after a failure
@@ -70,7 +80,7 @@ type Crawler struct {
 	log     *slog.Logger
 	started atomic.Bool
 
-	fetched, pages, articles, errs, handlerErrs, retries, robotsBlocked, truncated, queued atomic.Int64
+	fetched, pages, articles, notModified, errs, handlerErrs, retries, robotsBlocked, truncated, queued atomic.Int64
 }
 
 // New checks cfg and sites and returns a crawler for them. It starts
@@ -144,11 +154,13 @@ func (cfg *Config) fill() error {
 
 // Stats returns the totals so far. It is safe to call during Run. Counters
 // are read in the reverse of the order a page moves them, so that a
-// snapshot never shows more articles than pages or more pages than fetched.
+// snapshot never shows more 304s than articles, more articles than pages
+// or more pages than fetched.
 func (c *Crawler) Stats() Stats {
 	var s Stats
 	s.HandlerErrors = c.handlerErrs.Load()
 	s.Errors = c.errs.Load()
+	s.NotModified = c.notModified.Load()
 	s.Articles = c.articles.Load()
 	s.Pages = c.pages.Load()
 	s.Truncated = c.truncated.Load()

@@ -401,7 +401,7 @@ func TestStatsDuringRun(t *testing.T) {
 			case <-done:
 				return
 			default:
-				if s := c.Stats(); s.Pages > s.Fetched || s.Articles > s.Pages || s.HandlerErrors > s.Errors {
+				if s := c.Stats(); s.Pages > s.Fetched || s.Articles > s.Pages || s.NotModified > s.Articles || s.HandlerErrors > s.Errors {
 					t.Errorf("stats %+v: inconsistent snapshot", s)
 					return
 				}

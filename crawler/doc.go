@@ -58,7 +58,8 @@
 //
 // # Pages
 //
-// A final 2xx response becomes a Page. Page.Body and Page.Header are the
+// A final 2xx response becomes a Page, and so does a 304 to a conditional
+// request (see Conditional requests). Page.Body and Page.Header are the
 // body and headers as received (after net/http undoes a gzip
 // Content-Encoding, which also removes that header): colly would convert a
 // body whose Content-Type names a charset to UTF-8, so the crawler hides
@@ -72,12 +73,45 @@
 // Handler. A Handler error or panic is logged with the URL and counted; the
 // crawl goes on.
 //
+// Page.Proto is the response's protocol ("HTTP/1.1", "HTTP/2.0") and
+// Page.Request the head of the final hop's request as it went on the wire,
+// as nearly as net/http lets one see it: a wrapper round the transport
+// traces every header field the transport writes
+// (httptrace.ClientTrace.WroteHeaderField), so that the fields net/http
+// adds itself (Accept-Encoding: gzip, Connection: close, cookies of colly's
+// jar) are there as sent. Over HTTP/1.1 the head is byte for byte what was
+// written: "GET /path?q HTTP/1.1", Host, User-Agent, the other headers in
+// sorted order, then those the transport adds. HTTP/2 has no request line
+// and sends lower-case names in map order, so its head is rendered as
+// HTTP/1.1 would carry it: "GET /path?q HTTP/2.0", Host (:authority), the
+// other fields under canonical names in sorted order, Cookie fields joined.
+// colly makes each request's context from the collector's, so the page's
+// request reaches the wrapper with a private header naming its record,
+// which the wrapper takes out before the request goes on. robots.txt
+// requests are not captured.
+//
+// # Conditional requests
+//
+// With Config.Validators set, article pages are fetched conditionally: the
+// ETag and Last-Modified it gives for a URL go out as If-None-Match and
+// If-Modified-Since, on each redirect hop that is an article (asked by the
+// hop's own URL), retries included. Start and follow pages are always
+// fetched whole, and so are start URLs that are articles (of an ad hoc
+// site), so that a 304 never hides the links to new or edited articles. A
+// 304 to a conditional request is a success: the Handler gets a Page with
+// Status 304, NotModified set, the 304's headers, and no Body or Doc; an
+// article that answers 304 gives no links. A 304 to a request without
+// validators is an error, and a 304 is never taken for a redirect.
+//
 // # Counting
 //
 // Stats.Fetched counts the URLs that got a response (any status; once per
 // URL whatever its redirects and retries; robots.txt not counted), and
 // Config.MaxPages bounds it exactly: a URL that ends without a response
 // (blocked by robots.txt, connection failed) gives its place back.
+// Stats.Pages counts the pages handed to the Handler, Stats.Articles those
+// of them that are articles and Stats.NotModified those of the articles
+// that answered 304 (each also in Fetched, Pages and Articles).
 // Stats.Queued is the number of URLs waiting; after Run, those left unfetched
 // because of MaxPages or cancellation.
 package crawler

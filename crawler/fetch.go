@@ -49,7 +49,7 @@ func (c *Crawler) newCollector(ctx context.Context, rt http.RoundTripper) *colly
 	coll.Init()
 	colly.StdlibContext(ctx)(coll)
 	coll.UserAgent = c.cfg.UserAgent
-	coll.Headers = &http.Header{"Accept": {accept}}
+	coll.Headers = nil                             // run.do gives every request its headers
 	coll.MaxDepth = 0                              // depth is ours
 	coll.AllowedDomains = nil                      // routing is ours
 	coll.AllowURLRevisit = true                    // the visited set is ours: colly's is not atomic
@@ -100,26 +100,55 @@ func attemptOf(ctx *colly.Context) *attempt {
 	return a
 }
 
-// do makes one request for u through colly.
-func (r *run) do(u *url.URL) (*response, error) {
+// validators are the conditional request headers of one hop; zero
+// values are not sent.
+type validators struct {
+	etag, lastModified string
+}
+
+func (v validators) conditional() bool { return v.etag != "" || v.lastModified != "" }
+
+// do makes one request for u through colly, conditional on v.
+//
+// colly sends the header given to Request as it is (its Collector.Headers
+// are not merged in; it adds User-Agent and Accept only when missing), so
+// the whole header is set here. captureHeader ties the request to the
+// wireRecord its transport fills.
+func (r *run) do(u *url.URL, v validators) (*response, error) {
 	a := &attempt{}
 	cctx := colly.NewContext()
 	cctx.Put(attemptKey, a)
-	if err := r.coll.Request(http.MethodGet, u.String(), nil, cctx, nil); err != nil {
+	key, wire := r.capture.expect()
+	defer r.capture.forget(key)
+	hdr := http.Header{
+		"Accept":      {accept},
+		"User-Agent":  {r.c.cfg.UserAgent},
+		captureHeader: {key},
+	}
+	if v.etag != "" {
+		hdr.Set("If-None-Match", v.etag)
+	}
+	if v.lastModified != "" {
+		hdr.Set("If-Modified-Since", v.lastModified)
+	}
+	if err := r.coll.Request(http.MethodGet, u.String(), nil, cctx, hdr); err != nil {
 		return nil, err
 	}
 	if a.res == nil {
 		return nil, errors.New("no response")
 	}
+	a.res.conditional = v.conditional()
+	a.res.request = wire.head()
+	a.res.proto = wire.protocol()
 	return a.res, nil
 }
 
 // get fetches u (one hop), retrying timeouts, connection errors, 5xx and
-// 429 with backoff, and honouring Retry-After.
-func (r *run) get(ctx context.Context, u *url.URL) (*response, error) {
+// 429 with backoff, and honouring Retry-After. Every try sends v.
+func (r *run) get(ctx context.Context, u *url.URL, v validators) (*response, error) {
 	c := r.c
 	for try := 0; ; try++ {
-		res, err := r.do(u)
+		res, err := r.do(u, v)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

@@ -36,10 +36,21 @@ type Page struct {
 	Depth     int
 	Article   bool // the URL matched the site's ArticleURLs (or the site is ad hoc)
 	Status    int
+	Proto     string      // of the response: "HTTP/1.1", "HTTP/2.0"
 	Header    http.Header // response headers as received
 	Body      []byte      // response body as received (after Content-Encoding is undone), never re-encoded
 	Truncated bool        // Body was cut at Config.MaxBodyBytes
 	FetchedAt time.Time   // UTC
+	// NotModified: the server answered 304 to a conditional request
+	// (Config.Validators; article pages only). Status is 304, Header the
+	// 304's headers, Body and Doc are nil, and the page gave no links.
+	NotModified bool
+	// Request is the head of the request of the final hop, as the
+	// transport wrote it: request line, Host, the header fields (those
+	// net/http adds, such as Accept-Encoding: gzip, included), blank line.
+	// An HTTP/2 request is rendered as HTTP/1.1 would carry it, with
+	// "HTTP/2.0" in its request line. See the package doc.
+	Request []byte
 	// Doc is Body decoded to UTF-8 (header, <meta charset>, BOM) and parsed
 	// once by the crawler; nil for non-HTML responses. Handlers may read and
 	// modify it: the crawler has already taken the links out of it.

@@ -20,6 +20,7 @@ const maxRedirects = 10
 type run struct {
 	c            *Crawler
 	coll         *colly.Collector
+	capture      *captureTransport // under coll only: robots.txt requests are not captured
 	robotsClient *http.Client
 	transport    *http.Transport // ours to close; nil when Config.Transport was given
 	gates        *gates
@@ -40,7 +41,8 @@ func (c *Crawler) newRun(ctx context.Context) *run {
 	rt := &politeTransport{next: next, gates: r.gates, timeout: c.cfg.Timeout}
 	r.front = newFrontier(r.gates, c.cfg.MaxPages, &c.queued)
 	r.robotsClient = newRobotsClient(rt)
-	r.coll = c.newCollector(ctx, rt)
+	r.capture = &captureTransport{next: rt}
+	r.coll = c.newCollector(ctx, r.capture)
 	return r
 }
 
@@ -80,7 +82,13 @@ func (r *run) process(ctx context.Context, t *task) bool {
 			c.log.Debug("blocked by robots.txt", keySite, s.Name, keyURL, cur)
 			return hop > 0
 		}
-		res, err = r.get(ctx, u)
+		var v validators
+		if article && t.depth > 0 && c.cfg.Validators != nil {
+			// Articles only: start and follow pages are fetched whole,
+			// so that a 304 never hides their links.
+			v.etag, v.lastModified = c.cfg.Validators(ctx, cur)
+		}
+		res, err = r.get(ctx, u, v)
 		if err != nil {
 			if ctx.Err() == nil {
 				c.errs.Add(1)
@@ -117,44 +125,43 @@ func (r *run) process(ctx context.Context, t *task) bool {
 		}
 		break
 	}
-	if res.status < 200 || res.status > 299 {
+	// A 304 answers a conditional request (the redirect switch above
+	// does not take it for a redirect); to any other it is an error.
+	notModified := res.status == http.StatusNotModified && res.conditional
+	if !notModified && (res.status < 200 || res.status > 299) {
 		c.errs.Add(1)
 		c.log.Warn("fetch failed", keySite, s.Name, keyURL, cur, keyStatus, res.status, keyErr, http.StatusText(res.status))
 		return true
 	}
 
 	p := &Page{
-		Site:      s.Name,
-		URL:       t.url,
-		FinalURL:  res.url,
-		Depth:     t.depth,
-		Article:   article,
-		Status:    res.status,
-		Header:    res.header,
-		Body:      res.body,
-		FetchedAt: res.at,
-	}
-	if limit := c.cfg.MaxBodyBytes; int64(len(p.Body)) > limit {
-		p.Body, p.Truncated = p.Body[:limit], true
-		c.truncated.Add(1)
-		c.log.Info("body truncated", keySite, s.Name, keyURL, t.url, "max_bytes", limit)
+		Site:        s.Name,
+		URL:         t.url,
+		FinalURL:    res.url,
+		Depth:       t.depth,
+		Article:     article,
+		Status:      res.status,
+		NotModified: notModified,
+		Proto:       res.proto,
+		Header:      res.header,
+		Body:        res.body,
+		FetchedAt:   res.at,
+		Request:     res.request,
 	}
 	var links []string
-	if isHTML(p.Header, p.Body) {
-		doc, err := parseHTML(p.Body, p.Header.Get("Content-Type"))
-		if err != nil {
-			c.log.Warn("parse html", keySite, s.Name, keyURL, t.url, keyErr, err)
-		} else {
-			p.Doc = doc
-			if t.depth < s.MaxDepth {
-				links = extractLinks(doc, res.url)
-			}
-		}
+	if notModified {
+		p.Body = nil // no links either: the page was not sent
+		c.log.Debug("not modified", keySite, s.Name, keyURL, t.url)
+	} else {
+		links = r.readBody(p, t)
 	}
 
 	c.pages.Add(1)
 	if p.Article {
 		c.articles.Add(1)
+	}
+	if notModified {
+		c.notModified.Add(1)
 	}
 	if err := r.handle(ctx, p); err != nil {
 		c.errs.Add(1)
@@ -168,6 +175,30 @@ func (r *run) process(ctx context.Context, t *task) bool {
 	}
 	r.enqueue(ctx, t, links)
 	return true
+}
+
+// readBody cuts p.Body at MaxBodyBytes, parses it when it is HTML and
+// returns its links when t's depth allows following them.
+func (r *run) readBody(p *Page, t *task) []string {
+	c, s := r.c, t.site
+	if limit := c.cfg.MaxBodyBytes; int64(len(p.Body)) > limit {
+		p.Body, p.Truncated = p.Body[:limit], true
+		c.truncated.Add(1)
+		c.log.Info("body truncated", keySite, s.Name, keyURL, t.url, "max_bytes", limit)
+	}
+	if !isHTML(p.Header, p.Body) {
+		return nil
+	}
+	doc, err := parseHTML(p.Body, p.Header.Get("Content-Type"))
+	if err != nil {
+		c.log.Warn("parse html", keySite, s.Name, keyURL, t.url, keyErr, err)
+		return nil
+	}
+	p.Doc = doc
+	if t.depth < s.MaxDepth {
+		return extractLinks(doc, p.FinalURL)
+	}
+	return nil
 }
 
 // handle runs the handler, turning a panic into a *panicError.
@@ -223,11 +254,14 @@ func resolve(base, loc *url.URL) (*url.URL, string, error) {
 
 // response is one HTTP response as received.
 type response struct {
-	url    *url.URL // the URL requested
-	status int
-	header http.Header
-	body   []byte
-	at     time.Time
+	url         *url.URL // the URL requested
+	status      int
+	header      http.Header
+	body        []byte
+	at          time.Time
+	proto       string // "HTTP/1.1", "HTTP/2.0"
+	request     []byte // the request head as sent (wireRecord.head)
+	conditional bool   // the request carried validators
 }
 
 // redirect returns the Location of a redirect response, or nil.

@@ -27,14 +27,22 @@ func crashRecord(url, hash string) []byte {
 	return fmt.Appendf(nil, `{"url":%q,"content_hash":%q}`, url, hash)
 }
 
+// crashHead is the head of every capture of the crash test, crash304 its
+// 304 response.
+const (
+	crashHead = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+	crash304  = "HTTP/1.1 304 Not Modified\r\n\r\n"
+)
+
 func crashCapture(url, hash string) []byte {
-	return bytes.Repeat(fmt.Appendf(nil, "<p>%s %s</p>\n", url, hash), 1000)
+	return append([]byte(crashHead), bytes.Repeat(fmt.Appendf(nil, "<p>%s %s</p>\n", url, hash), 1000)...)
 }
 
 // TestCrash kills a process that is writing with SIGKILL, three times over
 // one archive, and checks after each kill that the archive is consistent,
-// that every Put the child saw return is there, and that every version has
-// its record and its capture.
+// that every Put and Revisit the child saw return is there, that every
+// version has its record and its capture, and that each version's Seen
+// counts its fetch and the revisits logged against it.
 func TestCrash(t *testing.T) {
 	if path := os.Getenv(crashEnv); path != "" {
 		crashChild(path)
@@ -45,22 +53,23 @@ func TestCrash(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "newsarc.db")
 	committed := map[string]string{} // "url vN" -> hash, as the child reported
+	revisits := map[string]int{}     // url -> Revisits the child reported
 	for round := range 3 {
-		n := crashRound(t, path, 100+round*150, committed)
+		n := crashRound(t, path, 100+round*150, committed, revisits)
 		t.Logf("round %d: killed after %d reported Puts", round, n)
 
 		db := open(t, path, &store.Options{ReadOnly: true})
 		if err := db.Check(context.Background()); err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
-		verifyCrash(t, db, committed)
+		verifyCrash(t, db, committed, revisits)
 		db.Close()
 	}
 }
 
 // crashRound runs the child until it has reported at least puts Puts, kills
 // it, and adds what it reported to committed.
-func crashRound(t *testing.T, path string, puts int, committed map[string]string) int {
+func crashRound(t *testing.T, path string, puts int, committed map[string]string, revisits map[string]int) int {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrash$", "-test.count=1")
 	cmd.Env = append(os.Environ(), crashEnv+"="+path)
 	cmd.Stderr = os.Stderr
@@ -75,6 +84,10 @@ func crashRound(t *testing.T, path string, puts int, committed map[string]string
 	n := 0
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
+		if len(f) == 3 && f[0] == "revisit" {
+			revisits[f[1]]++
+			continue
+		}
 		if len(f) != 4 || f[0] != "put" {
 			continue // test framework output
 		}
@@ -98,7 +111,7 @@ func crashRound(t *testing.T, path string, puts int, committed map[string]string
 	return n
 }
 
-func verifyCrash(t *testing.T, db *store.DB, committed map[string]string) {
+func verifyCrash(t *testing.T, db *store.DB, committed map[string]string, revisits map[string]int) {
 	t.Helper()
 	ctx := context.Background()
 	for key, hash := range committed {
@@ -125,6 +138,44 @@ func verifyCrash(t *testing.T, db *store.DB, committed map[string]string) {
 		t.Fatal(err)
 	}
 	t.Logf("%d versions, all with record and capture", versions)
+
+	fetches := map[string]int{} // "url vN" -> fetches
+	notModified := map[string]int{}
+	kinds := map[store.FetchKind]int{}
+	err = db.Fetches(ctx, store.Filter{}, func(f store.Fetch) error {
+		fetches[fmt.Sprintf("%s v%d", f.URL, f.Version)]++
+		kinds[f.Kind]++
+		want := crashCapture(f.URL, f.Original.ContentHash) // different: whole
+		switch f.Kind {
+		case store.FetchNotModified:
+			notModified[f.URL]++
+			want = []byte(crash304)
+		case store.FetchIdentical:
+			want = []byte(crashHead)
+		}
+		if f.Kind != store.FetchVersion && !bytes.Equal(f.Capture, want) {
+			t.Errorf("%s v%d %s at %s: capture %.40q", f.URL, f.Version, f.Kind, f.FetchedAt, f.Capture)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Scan(ctx, store.Filter{AllVersions: true}, func(v store.Version, _ []byte) error {
+		if n := fetches[fmt.Sprintf("%s v%d", v.URL, v.Version)]; n != v.Seen {
+			t.Errorf("%s v%d: Seen %d, but %d fetches", v.URL, v.Version, v.Seen, n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for url, n := range revisits {
+		if notModified[url] < n {
+			t.Errorf("%s: %d reported Revisits, %d in the log", url, n, notModified[url])
+		}
+	}
+	t.Logf("fetches by kind: %v", kinds)
 }
 
 // crashChild writes with 8 workers, as a crawl does, and prints each Put
@@ -146,6 +197,8 @@ func crashChild(path string) {
 				out, err := db.Put(context.Background(), store.Snapshot{
 					URL: url, Site: "crash", FetchedAt: time.Now(), ContentHash: hash,
 					Record: crashRecord(url, hash), Capture: crashCapture(url, hash),
+					// Seen again: identical or different, half and half.
+					PayloadDigest: fmt.Sprintf("sha1:%d", rand.IntN(2)), ETag: hash,
 				})
 				if err != nil {
 					fmt.Fprintln(os.Stderr, err)
@@ -153,6 +206,18 @@ func crashChild(path string) {
 				}
 				mu.Lock()
 				fmt.Fprintf(os.Stdout, "put %s %d %s\n", url, out.Version, hash) // one write
+				mu.Unlock()
+				if rand.IntN(3) > 0 {
+					continue
+				}
+				_, err = db.Revisit(context.Background(), store.Revisit{URL: url, Version: out.Version, FetchedAt: time.Now(),
+					Kind: store.FetchNotModified, Capture: []byte(crash304)})
+				if err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(4)
+				}
+				mu.Lock()
+				fmt.Fprintf(os.Stdout, "revisit %s %d\n", url, out.Version)
 				mu.Unlock()
 			}
 		})

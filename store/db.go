@@ -15,7 +15,10 @@ import (
 
 // formatVersion is the archive format this code writes and the newest it
 // reads. Bump it when the key layout or an encoding changes incompatibly.
-const formatVersion = 1
+// Format 2 added the requests, revisits, revisit_captures and validators
+// buckets and metadata encoding 2; a writable Open upgrades a format-1 file
+// in place.
+const formatVersion = 2
 
 var keyFormat = []byte("format")
 
@@ -108,9 +111,10 @@ func openError(path string, err error) error {
 	return fmt.Errorf("open archive %s: %w", path, err)
 }
 
-// checkFormat reports whether tx is a fresh file (no buckets at all) and
-// refuses a foreign bbolt file or a format newer than this code.
-func checkFormat(tx *bolt.Tx) (fresh bool, err error) {
+// checkFormat returns the archive format of tx, 0 for a fresh file (no
+// buckets at all), and refuses a foreign bbolt file or a format newer than
+// this code.
+func checkFormat(tx *bolt.Tx) (format int, err error) {
 	mb := tx.Bucket(bucketMeta)
 	if mb == nil {
 		var foreign []byte
@@ -119,25 +123,27 @@ func checkFormat(tx *bolt.Tx) (fresh bool, err error) {
 			return errors.New("stop")
 		})
 		if foreign != nil {
-			return false, fmt.Errorf("not a newsarc archive (bucket %q but no %q)", foreign, bucketMeta)
+			return 0, fmt.Errorf("not a newsarc archive (bucket %q but no %q)", foreign, bucketMeta)
 		}
-		return true, nil
+		return 0, nil
 	}
 	raw := mb.Get(keyFormat)
 	n, err := strconv.Atoi(string(raw))
 	switch {
 	case err != nil || n < 1:
-		return false, fmt.Errorf("unreadable archive format %q", raw)
+		return 0, fmt.Errorf("unreadable archive format %q", raw)
 	case n > formatVersion:
-		return false, fmt.Errorf("archive format %d is newer than this newsarc reads (%d): use a newer newsarc", n, formatVersion)
+		return 0, fmt.Errorf("archive format %d is newer than this newsarc reads (%d): use a newer newsarc", n, formatVersion)
 	}
-	return false, nil
+	return n, nil
 }
 
 // initBuckets creates the buckets and the format key of a new archive, and
-// any bucket an older build did not have.
+// upgrades an older format: it creates the buckets the older format did not
+// have and sets the format, in the one transaction. Nothing is rewritten:
+// this code reads what older formats wrote.
 func initBuckets(tx *bolt.Tx) error {
-	fresh, err := checkFormat(tx)
+	format, err := checkFormat(tx)
 	if err != nil {
 		return err
 	}
@@ -146,7 +152,7 @@ func initBuckets(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
 	}
-	if fresh {
+	if format < formatVersion {
 		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(strconv.Itoa(formatVersion)))
 	}
 	return nil

@@ -164,7 +164,7 @@ func TestOpenErrors(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return b.Put([]byte("format"), []byte("2"))
+		return b.Put([]byte("format"), []byte("3"))
 	})
 
 	tests := []struct {
@@ -180,8 +180,8 @@ func TestOpenErrors(t *testing.T) {
 		{"read-only open of a missing file", filepath.Join(dir, "none.db"), &store.Options{ReadOnly: true}, "no such file or directory", false},
 		{"not a bbolt file", file, nil, "invalid", false},
 		{"bbolt file of something else", foreign, nil, "not a newsarc archive", false},
-		{"newer format", future, nil, "format 2 is newer", false},
-		{"newer format, read-only", future, &store.Options{ReadOnly: true}, "format 2 is newer", false},
+		{"newer format", future, nil, "format 3 is newer", false},
+		{"newer format, read-only", future, &store.Options{ReadOnly: true}, "format 3 is newer", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,8 @@
 // the raw HTTP capture it came from.
 //
 // It moves bytes and knows nothing of HTML. The caller hands Put a Snapshot
-// (URL, site, fetch time, content hash, encoded record, raw capture) and
+// (URL, site, fetch time, content hash, encoded record, raw capture, and the
+// request head, target URI, payload digest and validators of the fetch) and
 // decides what counts as content by how it computes the hash. Archive is the
 // interface the rest of newsarc uses; DB, a single bbolt file, implements it,
 // and package storetest holds the conformance suite every implementation
@@ -16,22 +17,50 @@
 //
 //   - equal: the snapshot is counted against that version: Seen+1,
 //     LastSeen = max(LastSeen, FetchedAt) and FirstSeen = min(FirstSeen,
-//     FetchedAt). Nothing else is stored; the version keeps the FetchedAt,
-//     site, origin, record and capture of its first fetch (Outcome.New is
-//     false).
+//     FetchedAt), and the fetch goes into the revisit log (Outcome.New is
+//     false). Its kind is FetchIdentical when its PayloadDigest is set and
+//     equals the version's: only the capture's head (up to and including
+//     the first blank line) is kept, the body being the version's. Else it
+//     is FetchDifferent (same content, other bytes, or no digest to tell):
+//     the whole capture is kept. The version keeps the FetchedAt, site,
+//     origin, record and capture of its first fetch.
 //   - different, or no version yet: a new version latest+1 is stored with
 //     FetchedAt = FirstSeen = LastSeen = the snapshot's FetchedAt, Seen = 1,
-//     the record as given and the capture compressed with zstd.
+//     the record as given, the capture compressed with zstd and the request
+//     head, target URI and payload digest.
 //
 // Only the latest version is compared: content that comes back to an older
 // version's hash (an edit undone) is a new version. Versions are numbered in
 // the order the Puts commit, which is the crawl order, not necessarily
 // FetchedAt order for imports of old captures.
 //
-// Concurrent Puts go through bbolt's Batch, which groups them into one
-// transaction and one fsync: a batch commits when it holds 1000 Puts or 10ms
-// after its first (bbolt's MaxBatchSize and MaxBatchDelay). Put returns once
-// its batch has committed.
+// Revisit counts a fetch that did not need comparing against the version it
+// names, latest or not: a 304 (FetchNotModified, the 304 response kept) or
+// an imported WARC revisit record (FetchIdentical, its head kept). It logs
+// the fetch as Put does and errs with ErrNotFound for an unknown version.
+//
+// A re-extraction (OriginReextract) fetched nothing. With a Source, its new
+// version stores no capture or request: Capture and Request give the
+// Source's, and the Source must exist and have a capture (a Source that is
+// itself a re-extraction is replaced by its own Source, so a stored Source
+// always has one). Its target URI is the Source's unless given, its payload
+// digest the Source's (of the very bytes) unless that has none. A
+// re-extraction whose hash equals the latest version's changes
+// nothing (Outcome.New false, Seen as it was).
+//
+// Validators (ETag, Last-Modified) are kept per target URI, for the next
+// conditional request of it, with the URL and version the fetch was counted
+// against, where a 304 will be counted. Every Put of a fetch sets them when
+// the snapshot has either, and deletes the target's when it has neither, so
+// that stale validators are never sent. A re-extraction neither sets nor
+// deletes any: those of its target that pointed at the version it replaced
+// move to the new version (where the next fetch of the same bytes would be
+// counted). Revisit leaves them.
+//
+// Concurrent Puts and Revisits go through bbolt's Batch, which groups them
+// into one transaction and one fsync: a batch commits when it holds 1000
+// calls or 10ms after its first (bbolt's MaxBatchSize and MaxBatchDelay).
+// Each returns once its batch has committed.
 //
 // # Key layout
 //
@@ -41,28 +70,60 @@
 // sign bit flipped (Put refuses fetch times outside 1678-2262), so that keys
 // sort by URL, then version, or by time:
 //
-//	meta          "format" -> decimal format version (now 1)
-//	latest        url -> version (4 bytes): the URL's latest version
-//	versions      url 0x00 version -> metadata (below)
-//	records       url 0x00 version -> the record as given to Put
-//	captures      url 0x00 version -> the capture, one zstd frame
-//	by_time       time url 0x00 version -> empty
-//	by_site_time  site 0x00 time url 0x00 version -> empty
+//	meta              "format" -> decimal format version (now 2)
+//	latest            url -> version (4 bytes): the URL's latest version
+//	versions          url 0x00 version -> metadata (below)
+//	records           url 0x00 version -> the record as given to Put
+//	captures          url 0x00 version -> the capture, one zstd frame; none for
+//	                  a re-extraction with a Source
+//	requests          url 0x00 version -> the request head as sent; none when
+//	                  the snapshot had none, or for a re-extraction with a Source
+//	by_time           time url 0x00 version -> empty
+//	by_site_time      site 0x00 time url 0x00 version -> empty
+//	revisits          time url 0x00 version -> revisit entry (below)
+//	revisit_captures  time url 0x00 version -> the revisit's head, or its whole
+//	                  capture for FetchDifferent, one zstd frame
+//	validators        target URI -> validators entry (below)
 //
-// The time in the indexes is the version's FetchedAt, which never changes.
-// Metadata is compact binary: an encoding byte (1), FetchedAt, FirstSeen and
-// LastSeen as varint UnixNano, Seen as a uvarint, then site, content hash and
-// origin, each a uvarint length and its bytes.
+// The time in the version indexes is the version's FetchedAt, which never
+// changes; in the revisit log, the revisit's. Two revisits of one version at
+// the same nanosecond cannot share a key: the second is logged 1ns later
+// (the next free nanosecond).
+//
+// Metadata is compact binary: an encoding byte (2), FetchedAt, FirstSeen and
+// LastSeen as varint UnixNano, Seen and Source as uvarints, then site,
+// content hash, origin, target URI ("" when it is the URL) and payload
+// digest, each a uvarint length and its bytes. Encoding 1 (format 1) has no
+// Source, target URI or payload digest, and is still read.
+//
+// A revisit entry is an encoding byte (1), the kind (1 identical,
+// 2 different, 3 not-modified) and the origin (1 crawl, 2 import) as a byte
+// each, then target URI ("" when it is the URL), payload digest (of
+// FetchDifferent only: the other kinds have the version's) and request head,
+// each a uvarint length and its bytes. A validators entry is an encoding
+// byte (1), the version as a uvarint, then URL, ETag and Last-Modified, each
+// a uvarint length and its bytes.
 //
 // History(url) is a range scan of versions from url 0x00. Scan walks
 // by_site_time from site 0x00 Since when Filter.Site is set, by_time from
 // Since otherwise, and stops at Until; for latest versions only, it skips
 // entries whose version is not the one latest holds for their URL. Either
 // way it reads only the index range the filter covers, in one read
-// transaction, one entry at a time.
+// transaction, one entry at a time. Fetches walks the same index range and
+// the revisits range from Since to Until together, a step of whichever
+// cursor holds the earlier time (the version index on a tie); with a site,
+// it reads the metadata of each revisit's version to keep those of the site.
 //
-// Open refuses a file whose format is newer than this code, and a bbolt file
-// that is not an archive.
+// # Formats
+//
+// Format 2 added the requests, revisits, revisit_captures and validators
+// buckets and metadata encoding 2. A writable Open of a format-1 file
+// upgrades it in one transaction: it creates the four buckets and sets the
+// format to 2; nothing is rewritten, and the versions of format 1 read as
+// having no request, target URI (the URL) or payload digest. A read-only
+// Open reads a format-1 file as it is, the missing buckets as empty. Open
+// refuses a file whose format is newer than this code, and a bbolt file that
+// is not an archive.
 //
 // # Locking and crashes
 //
@@ -72,9 +133,12 @@
 //
 // A committed transaction is on disk (unless Options.NoSync), and a
 // transaction is all or nothing. A kill (SIGKILL, power cut) therefore loses
-// only the Puts whose batch had not committed: the pages of the last
-// 10ms or so (MaxBatchDelay, plus the commit under way), none of which
-// had returned to its caller. Every
-// version that is in the file has its metadata, record, capture and index
-// entries. DB.Check verifies this.
+// only the Puts and Revisits whose batch had not committed: the pages of
+// the last 10ms or so (MaxBatchDelay, plus the commit under way), none of
+// which had returned to its caller. Every version that is in the file has
+// its metadata, record, capture (or a Source with one) and index entries,
+// and every revisit its log entry and its capture: DB.Check verifies this.
+// A version's Seen is 1 plus the revisits logged against it (plus, in a
+// file upgraded from format 1, the fetches format 1 counted without
+// logging them): the crash test verifies this.
 package store

@@ -18,7 +18,17 @@ var (
 	bucketTime     = []byte("by_time")
 	bucketSiteTime = []byte("by_site_time")
 
-	allBuckets = [][]byte{bucketMeta, bucketLatest, bucketVersions, bucketRecords, bucketCaptures, bucketTime, bucketSiteTime}
+	// Since format 2.
+	bucketRequests        = []byte("requests")
+	bucketRevisits        = []byte("revisits")
+	bucketRevisitCaptures = []byte("revisit_captures")
+	bucketValidators      = []byte("validators")
+
+	// format1Buckets are the buckets of a format-1 archive; a read-only
+	// open of one finds none of the others, and reads them as empty.
+	format1Buckets = [][]byte{bucketMeta, bucketLatest, bucketVersions, bucketRecords, bucketCaptures, bucketTime, bucketSiteTime}
+	allBuckets     = append(format1Buckets[:len(format1Buckets):len(format1Buckets)],
+		bucketRequests, bucketRevisits, bucketRevisitCaptures, bucketValidators)
 )
 
 // Limits that keep every key well under bbolt's 32 KiB maximum.
@@ -66,7 +76,7 @@ func appendTime(b []byte, t time.Time) []byte {
 }
 
 // timeKey is bigendian(t)|url|0x00|bigendian32(version), the key of the
-// by_time index.
+// by_time index and of the revisit log.
 func timeKey(t time.Time, url string, version int) []byte {
 	k := make([]byte, 0, timeLen+len(url)+1+verLen)
 	k = appendTime(k, t)
@@ -79,6 +89,11 @@ func siteTimeKey(site string, t time.Time, url string, version int) []byte {
 	k := make([]byte, 0, len(site)+1+timeLen+len(url)+1+verLen)
 	k = append(append(k, site...), sep)
 	return append(k, timeKey(t, url, version)...)
+}
+
+// keyTime reads the time appendTime wrote at the start of b.
+func keyTime(b []byte) time.Time {
+	return unixNano(int64(binary.BigEndian.Uint64(b) ^ (1 << 63)))
 }
 
 // parseVersionKey splits a versions key into URL and version.
@@ -100,37 +115,46 @@ type meta struct {
 	seen      int
 	hash      string
 	origin    Origin
+	// Since encoding 2; empty or 0 in versions written by format 1.
+	target  string // TargetURI, "" when it is the URL
+	payload string // payload digest
+	source  int    // reextract: the version whose capture this one uses
 }
 
-// metaEncoding is the first byte of an encoded meta.
-const metaEncoding = 1
+// The encodings of meta: 1 (format 1) is still read, 2 is written.
+const (
+	metaEncoding1 = 1
+	metaEncoding  = 2
+)
 
-// encode returns the compact binary form of m: the encoding byte, three
-// varint times, a uvarint count, then three uvarint-length-prefixed strings
-// (site, content hash, origin).
+// encode returns the compact binary form of m: the encoding byte (2), three
+// varint times, uvarint seen and source, then five uvarint-length-prefixed
+// strings (site, content hash, origin, target URI, payload digest).
 func (m *meta) encode() []byte {
-	b := make([]byte, 0, 1+4*binary.MaxVarintLen64+3+len(m.site)+len(m.hash)+len(m.origin))
+	b := make([]byte, 0, 1+5*binary.MaxVarintLen64+5+len(m.site)+len(m.hash)+len(m.origin)+len(m.target)+len(m.payload))
 	b = append(b, metaEncoding)
 	b = binary.AppendVarint(b, m.fetchedAt)
 	b = binary.AppendVarint(b, m.firstSeen)
 	b = binary.AppendVarint(b, m.lastSeen)
 	b = binary.AppendUvarint(b, uint64(m.seen))
-	for _, s := range []string{m.site, m.hash, string(m.origin)} {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
+	b = binary.AppendUvarint(b, uint64(m.source))
+	for _, s := range []string{m.site, m.hash, string(m.origin), m.target, m.payload} {
+		b = appendString(b, s)
 	}
 	return b
 }
 
 var errBadMeta = errors.New("bad version metadata")
 
-// decodeMeta reads what encode wrote. The strings are copies, so the result
-// outlives the transaction.
+// decodeMeta reads what encode wrote, or encoding 1: the same without
+// source, target URI and payload digest. The strings are copies, so the
+// result outlives the transaction.
 func decodeMeta(b []byte) (meta, error) {
 	var m meta
-	if len(b) == 0 || b[0] != metaEncoding {
+	if len(b) == 0 || (b[0] != metaEncoding && b[0] != metaEncoding1) {
 		return m, errBadMeta
 	}
+	enc := b[0]
 	b = b[1:]
 	ints := []*int64{&m.fetchedAt, &m.firstSeen, &m.lastSeen}
 	for _, p := range ints {
@@ -140,24 +164,51 @@ func decodeMeta(b []byte) (meta, error) {
 		}
 		*p, b = v, b[n:]
 	}
-	seen, n := binary.Uvarint(b)
-	if n <= 0 || seen > math.MaxInt32 {
-		return m, errBadMeta
+	counts := []*int{&m.seen}
+	if enc == metaEncoding {
+		counts = append(counts, &m.source)
 	}
-	m.seen, b = int(seen), b[n:]
-	var strs [3]string
-	for i := range strs {
-		l, n := binary.Uvarint(b)
-		if n <= 0 || l > uint64(len(b)-n) {
+	for _, p := range counts {
+		v, n := binary.Uvarint(b)
+		if n <= 0 || v > math.MaxUint32 {
 			return m, errBadMeta
 		}
-		strs[i], b = string(b[n:n+int(l)]), b[n+int(l):]
+		*p, b = int(v), b[n:]
+	}
+	if m.seen > math.MaxInt32 {
+		return m, errBadMeta
+	}
+	strs := []*string{&m.site, &m.hash, (*string)(&m.origin)}
+	if enc == metaEncoding {
+		strs = append(strs, &m.target, &m.payload)
+	}
+	for _, p := range strs {
+		v, rest, ok := readBytes(b)
+		if !ok {
+			return m, errBadMeta
+		}
+		*p, b = string(v), rest
 	}
 	if len(b) != 0 {
 		return m, errBadMeta
 	}
-	m.site, m.hash, m.origin = strs[0], strs[1], Origin(strs[2])
 	return m, nil
+}
+
+// appendString appends s with its length as a uvarint before it.
+func appendString[S ~string | ~[]byte](b []byte, s S) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// readBytes reads what appendString wrote: the bytes (part of b, not a
+// copy) and what follows them.
+func readBytes(b []byte) (v, rest []byte, ok bool) {
+	l, n := binary.Uvarint(b)
+	if n <= 0 || l > uint64(len(b)-n) {
+		return nil, nil, false
+	}
+	return b[n : n+int(l)], b[n+int(l):], true
 }
 
 // version builds the exported form of m.
@@ -173,6 +224,15 @@ func (m *meta) version(url string, v int) Version {
 		ContentHash: m.hash,
 		Origin:      m.origin,
 	}
+}
+
+// targetOr returns the target URI a version or revisit was fetched at:
+// target, or url when the two are the same (stored as "").
+func targetOr(target, url string) string {
+	if target == "" {
+		return url
+	}
+	return target
 }
 
 func unixNano(n int64) time.Time { return time.Unix(0, n).UTC() }

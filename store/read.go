@@ -57,7 +57,10 @@ func (db *DB) History(ctx context.Context, url string) ([]Version, error) {
 // Record returns a copy of the record of url's version.
 func (db *DB) Record(ctx context.Context, url string, version int) ([]byte, error) {
 	var rec []byte
-	err := db.getVersion(ctx, url, version, bucketRecords, func(raw []byte) error {
+	err := db.getVersion(ctx, url, version, bucketRecords, false, func(raw []byte) error {
+		if raw == nil {
+			return fmt.Errorf("%s entry missing", bucketRecords)
+		}
 		rec = bytes.Clone(raw)
 		return nil
 	})
@@ -67,10 +70,14 @@ func (db *DB) Record(ctx context.Context, url string, version int) ([]byte, erro
 	return rec, nil
 }
 
-// Capture returns the capture of url's version, decompressed.
+// Capture returns the capture of url's version, decompressed; that of its
+// Source for a version re-extracted from another's capture.
 func (db *DB) Capture(ctx context.Context, url string, version int) ([]byte, error) {
 	var capture []byte
-	err := db.getVersion(ctx, url, version, bucketCaptures, func(raw []byte) error {
+	err := db.getVersion(ctx, url, version, bucketCaptures, true, func(raw []byte) error {
+		if raw == nil {
+			return fmt.Errorf("%s entry missing", bucketCaptures)
+		}
 		var err error
 		// DecodeAll writes into new memory: nothing of the mmap escapes.
 		capture, err = db.dec.DecodeAll(raw, nil)
@@ -85,26 +92,54 @@ func (db *DB) Capture(ctx context.Context, url string, version int) ([]byte, err
 	return capture, nil
 }
 
-// getVersion calls fn with the value that bucket holds for url's version,
-// inside the read transaction.
-func (db *DB) getVersion(ctx context.Context, url string, version int, bucket []byte, fn func(raw []byte) error) error {
+// Request returns a copy of the request head of url's version (of its
+// Source for a version re-extracted from another's capture), or nil when
+// none was stored: imports without a request record, and archives of
+// format 1.
+func (db *DB) Request(ctx context.Context, url string, version int) ([]byte, error) {
+	var req []byte
+	err := db.getVersion(ctx, url, version, bucketRequests, true, func(raw []byte) error {
+		req = bytes.Clone(raw)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("request %s v%d: %w", url, version, err)
+	}
+	return req, nil
+}
+
+// getVersion calls fn with the value that bucket holds for url's version
+// (nil if none, or if the bucket is missing), inside the read transaction.
+// With viaSource, a version re-extracted from another's capture reads its
+// Source's entry.
+func (db *DB) getVersion(ctx context.Context, url string, version int, bucket []byte, viaSource bool, fn func(raw []byte) error) error {
 	if version < 1 || version > maxVersion {
 		return ErrNotFound
 	}
 	return db.view(ctx, func(tx *bolt.Tx) error {
-		vb, b := tx.Bucket(bucketVersions), tx.Bucket(bucket)
-		if vb == nil || b == nil {
+		vb := tx.Bucket(bucketVersions)
+		if vb == nil {
 			return ErrNotFound
 		}
 		k := versionKey(url, version)
-		if vb.Get(k) == nil {
+		raw := vb.Get(k)
+		if raw == nil {
 			return ErrNotFound
 		}
-		raw := b.Get(k)
-		if raw == nil {
-			return fmt.Errorf("%s entry missing", bucket)
+		if viaSource {
+			m, err := decodeMeta(raw)
+			if err != nil {
+				return err
+			}
+			if m.source > 0 {
+				k = versionKey(url, m.source)
+			}
 		}
-		return fn(raw)
+		var v []byte
+		if b := tx.Bucket(bucket); b != nil {
+			v = b.Get(k)
+		}
+		return fn(v)
 	})
 }
 

@@ -86,13 +86,12 @@ func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []str
 			return fmt.Errorf("start demo site: %w", err)
 		}
 		defer stopDemo(context.WithoutCancel(ctx))
-		ds, err := config.ParseSite("demo.yaml", demo.SiteFile())
-		if err != nil {
-			return fmt.Errorf("demo site file: %w", err)
+		if sites, err = addDemoSite(sites); err != nil {
+			return err
 		}
+		ds := sites[len(sites)-1]
 		ds.Crawl.StartURLs = []string{base + "/"}
 		log.Info("serving the demo news site", "url", base)
-		sites = append(sites, ds)
 		o.sites = append(o.sites, ds.Name)
 	}
 	plan, err := planCrawl(sites, o, urls, changed)
@@ -115,6 +114,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []str
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		MaxPages:     o.maxPages,
 		Logger:       log,
+		Validators:   pipe.Validators,
 	}
 	if changed("concurrency") {
 		ccfg.Concurrency = o.concurrency
@@ -224,6 +224,7 @@ func printSummary(w io.Writer, took time.Duration, s crawler.Stats, c pipeline.C
 	fmt.Fprintf(w, "  articles     %d\n", c.Articles)
 	fmt.Fprintf(w, "  new          %d\n", c.New)
 	fmt.Fprintf(w, "  unchanged    %d\n", c.Unchanged)
+	fmt.Fprintf(w, "  not modified %d (304 answers to conditional requests, counted in unchanged)\n", c.NotModified)
 	fmt.Fprintf(w, "  errors       %d\n", s.Errors+c.StoreFailed)
 	if s.RobotsBlocked > 0 {
 		fmt.Fprintf(w, "  robots.txt   %d blocked\n", s.RobotsBlocked)
@@ -242,4 +243,13 @@ func printSummary(w io.Writer, took time.Duration, s crawler.Stats, c pipeline.C
 	for _, site := range sites {
 		fmt.Fprintf(w, "  body selector missed on %d pages of %s (generic extractor used)\n", c.BodyFallback[site], site)
 	}
+}
+
+// addDemoSite appends the built-in demo site to sites.
+func addDemoSite(sites []*config.Site) ([]*config.Site, error) {
+	ds, err := config.ParseSite("demo.yaml", demo.SiteFile())
+	if err != nil {
+		return nil, fmt.Errorf("demo site file: %w", err)
+	}
+	return append(sites, ds), nil
 }

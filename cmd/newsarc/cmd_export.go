@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsarc/newsarc/extract"
+	"github.com/newsarc/newsarc/internal/warc"
 	"github.com/newsarc/newsarc/store"
 )
 
@@ -26,35 +27,57 @@ type exportOptions struct {
 	until       string
 	allVersions bool
 	output      string
+	warcFile    string
 }
 
 func newExportCmd(g *globalOptions) *cobra.Command {
 	o := &exportOptions{}
 	cmd := &cobra.Command{
-		Use:   "export [--format jsonl|csv] [--site NAME] [--since T] [--until T] [--all-versions] [-o FILE]",
-		Short: "Stream records out: the latest version of each article, as JSON Lines or CSV",
+		Use:   "export [--format jsonl|csv|warc|cdxj] [--site NAME] [--since T] [--until T] [--all-versions] [-o FILE]",
+		Short: "Stream records out: the latest version of each article, as JSON Lines or CSV; or the captures as WARC",
 		Long: `Stream records out of the archive: by default the latest version of each
 article, JSON Lines, to stdout. --since and --until (RFC 3339 or YYYY-MM-DD,
 UTC) select versions by their fetch time: since <= fetched_at < until, where a
-date-only --until includes that whole day.`,
+date-only --until includes that whole day.
+
+--format warc writes the captures themselves as WARC/1.1, one gzip member per
+record (uncompressed when -o ends in .warc): every fetch in the window, of
+every version, with revisit records for the re-fetches that found an article
+unchanged, and a metadata record per version holding its extracted record.
+--all-versions is implied. --format cdxj writes such a WARC to --warc-file
+(default: -o with .cdxj replaced by .warc.gz) and its CDXJ index, sorted for
+pywb-style replay, to -o or stdout.`,
 		Args: args(0, 0),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return runExport(cmd.Context(), g, o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "jsonl", "jsonl or csv")
+	f.StringVar(&o.format, "format", "jsonl", "jsonl, csv, warc or cdxj")
 	f.StringVar(&o.site, "site", "", "only this site's records")
 	f.StringVar(&o.since, "since", "", "only versions fetched at or after T")
 	f.StringVar(&o.until, "until", "", "only versions fetched before T")
 	f.BoolVar(&o.allVersions, "all-versions", false, "every version, not only the latest of each article")
 	f.StringVarP(&o.output, "output", "o", "", "write to FILE (replaced only when the export succeeds) instead of stdout")
+	f.StringVar(&o.warcFile, "warc-file", "", "with --format cdxj: where to write the WARC the index points into")
 	return cmd
 }
 
 func runExport(ctx context.Context, g *globalOptions, o *exportOptions) error {
-	if o.format != "jsonl" && o.format != "csv" {
-		return usagef("--format: %q is not jsonl or csv", o.format)
+	switch o.format {
+	case "jsonl", "csv", "warc", "cdxj":
+	default:
+		return usagef("--format: %q is not jsonl, csv, warc or cdxj", o.format)
+	}
+	if o.warcFile != "" && o.format != "cdxj" {
+		return usagef("--warc-file goes with --format cdxj")
+	}
+	toStdout := o.output == "" || o.output == "-"
+	if o.format == "cdxj" && o.warcFile == "" {
+		if toStdout || !strings.HasSuffix(o.output, ".cdxj") {
+			return usagef("--format cdxj also writes the WARC it indexes: give --warc-file PATH, or -o NAME.cdxj")
+		}
+		o.warcFile = strings.TrimSuffix(o.output, ".cdxj") + ".warc.gz"
 	}
 	filter := store.Filter{Site: o.site, AllVersions: o.allVersions}
 	var err error
@@ -64,14 +87,45 @@ func runExport(ctx context.Context, g *globalOptions, o *exportOptions) error {
 	if filter.Until, err = parseTime(o.until, true); err != nil {
 		return usagef("--until: %v", err)
 	}
-	_, db, err := g.openArchive(true)
+	cfg, db, err := g.openArchive(true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 
+	switch o.format {
+	case "warc", "cdxj":
+	default:
+		return writeOutput(g.stdout, o.output, func(w io.Writer) error {
+			return exportRecords(ctx, db, filter, o.format, w)
+		})
+	}
+	// The site files only describe the crawl in the warcinfo record: a
+	// broken one does not stop an export.
+	sites, err := g.loadSites(cfg)
+	if err != nil {
+		g.logger().Warn("site files left out of the warcinfo record", "err", err)
+	}
+	e := &warcExport{cfg: cfg, sites: sites, filter: filter, filename: "newsarc.warc.gz", gzip: true}
+	path := o.output
+	if o.format == "cdxj" {
+		path = o.warcFile
+	}
+	if path != "" && path != "-" {
+		e.filename = filepath.Base(path)
+		e.gzip = !strings.HasSuffix(path, ".warc")
+	}
+	var index []warc.IndexEntry
+	err = writeOutput(g.stdout, path, func(w io.Writer) error {
+		var err error
+		index, err = e.write(ctx, db, w)
+		return err
+	})
+	if err != nil || o.format != "cdxj" {
+		return err
+	}
 	return writeOutput(g.stdout, o.output, func(w io.Writer) error {
-		return exportRecords(ctx, db, filter, o.format, w)
+		return warc.WriteCDXJ(w, index, e.filename)
 	})
 }
 

@@ -1,6 +1,8 @@
 package main_test
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,5 +50,27 @@ func TestDemoCrawl(t *testing.T) {
 	r = mustRun(t, dir, "crawl", "--demo")
 	if s := summary(t, r.stdout); s["new"] != 0 || s["unchanged"] != want {
 		t.Errorf("second demo crawl: %v, want 0 new, %d unchanged", s, want)
+	}
+
+	// The two crawls as WARC, read by warcio: per article one version
+	// (request, response, metadata) and one re-fetch of identical bytes.
+	// The demo serves on a new port each run, so the second crawl had no
+	// validators for its URLs: a full fetch, not a 304.
+	mustRun(t, dir, "export", "--format", "warc", "-o", "demo.warc.gz")
+	types := map[string]int{}
+	for _, r := range warcioIndex(t, filepath.Join(dir, "demo.warc.gz"), "index", "-f", "warc-type", "warc-profile") {
+		types[fmt.Sprint(r["warc-type"], " ", r["warc-profile"])]++
+	}
+	wantTypes := map[string]int{"warcinfo <nil>": 1, "request <nil>": want, "response <nil>": want, "metadata <nil>": want,
+		"revisit http://netpreserve.org/warc/1.1/revisit/identical-payload-digest": want}
+	if fmt.Sprint(types) != fmt.Sprint(wantTypes) {
+		t.Errorf("warcio index of the demo WARC: %v, want %v", types, wantTypes)
+	}
+	// Imported into an empty archive with the demo's rules, it gives the
+	// same export.
+	mustRun(t, dir, "--db", "imported.db", "import", "--demo", "demo.warc.gz")
+	before := mustRun(t, dir, "export", "--all-versions").stdout
+	if after := mustRun(t, dir, "--db", "imported.db", "export", "--all-versions").stdout; after != before {
+		t.Errorf("export of the imported demo WARC differs from the original export")
 	}
 }

@@ -59,6 +59,9 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newExtractCmd(g),
 		newExportCmd(g),
 		newHistoryCmd(g),
+		newDiffCmd(g),
+		newImportCmd(g),
+		newReextractCmd(g),
 		newSitesCmd(g),
 	)
 	return root
@@ -173,3 +176,6 @@ func args(min, max int) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// keyURL is the log attribute of a page's URL, as elsewhere in newsarc.
+const keyURL = "url"

@@ -41,9 +41,10 @@ type Site struct {
 
 // Counts are the pipeline's running totals.
 type Counts struct {
-	Articles     int64 // article pages extracted
+	Articles     int64 // article pages extracted, or answered 304
 	New          int64 // new versions stored
-	Unchanged    int64 // re-fetches with unchanged content
+	Unchanged    int64 // re-fetches with unchanged content, 304s included
+	NotModified  int64 // of which: 304 answers to conditional requests
 	Failed       int64 // article pages that could not be extracted or stored
 	StoreFailed  int64 // of which: extracted but the archive refused them
 	Skipped      int64 // non-HTML article URLs, and ad hoc pages with no article content
@@ -72,7 +73,7 @@ type Pipeline struct {
 	wg     sync.WaitGroup
 	closed atomic.Bool
 
-	articles, fresh, unchanged, failed, storeFailed, skipped atomic.Int64
+	articles, fresh, unchanged, notModified, failed, storeFailed, skipped atomic.Int64
 
 	mu       sync.Mutex
 	fallback map[string]int64
@@ -103,26 +104,40 @@ func (p *Pipeline) queue(url string) chan<- job {
 	return p.jobs[h.Sum32()%uint32(len(p.jobs))]
 }
 
-// job is one record waiting for the store.
+// job is one record, or one 304, waiting for the store.
 type job struct {
-	ctx  context.Context
-	page string // the URL fetched, for the log
-	snap store.Snapshot
+	ctx     context.Context
+	page    string         // the URL fetched, for the log
+	snap    store.Snapshot // a page fetched whole
+	revisit *store.Revisit // or a 304: snap is unused
 }
 
 func (p *Pipeline) write(q <-chan job) {
 	for j := range q {
-		out, err := p.archive.Put(j.ctx, j.snap)
+		var (
+			out store.Outcome
+			err error
+		)
+		canonical := j.snap.URL
+		if j.revisit != nil {
+			canonical = j.revisit.URL
+			out, err = p.archive.Revisit(j.ctx, *j.revisit)
+		} else {
+			out, err = p.archive.Put(j.ctx, j.snap)
+		}
 		switch {
 		case err != nil:
 			p.failed.Add(1)
 			p.storeFailed.Add(1)
-			p.log.Error("store failed", keyURL, j.page, "canonical", j.snap.URL, "err", err)
+			p.log.Error("store failed", keyURL, j.page, "canonical", canonical, "err", err)
 		case out.New:
 			p.fresh.Add(1)
-			p.log.Debug("new version", keyURL, j.snap.URL, keyVersion, out.Version)
+			p.log.Debug("new version", keyURL, canonical, keyVersion, out.Version)
 		default:
 			p.unchanged.Add(1)
+			if j.revisit != nil {
+				p.notModified.Add(1)
+			}
 		}
 	}
 }
@@ -149,6 +164,9 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		return nil
 	}
 	site := p.sites[pg.Site]
+	if pg.NotModified {
+		return p.notModifiedPage(ctx, pg)
+	}
 	if pg.Doc == nil {
 		// An image, PDF or feed behind an article URL: nothing to extract.
 		p.skipped.Add(1)
@@ -156,10 +174,7 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		return nil
 	}
 	in := extract.Input{URL: pg.FinalURL.String(), ContentType: pg.Header.Get("Content-Type"), Domains: site.Domains}
-	art, err := extract.ExtractDocument(pg.Doc, in, site.Rules)
-	if err == nil && art.Headline == "" && len(art.Sections) == 0 {
-		err = ErrNoContent
-	}
+	art, err := site.finish(extract.ExtractDocument(pg.Doc, in, site.Rules))
 	if err != nil {
 		if site.AdHoc && errors.Is(err, ErrNoContent) {
 			p.skipped.Add(1)
@@ -169,24 +184,63 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		return fmt.Errorf("extract %s: %w", pg.URL, err)
 	}
 	p.articles.Add(1)
-	if !site.AdHoc {
-		art.Site = site.Name // also when the generic extractor took the page
-	}
 	if site.HasBody && strings.HasPrefix(art.Extractor, "generic@") {
 		p.mu.Lock()
 		p.fallback[site.Name]++
 		p.mu.Unlock()
 		p.log.Warn("body selector matched nothing; used the generic extractor", keySite, site.Name, keyURL, pg.URL)
 	}
-	snap, err := Snapshot(art, Fetch{Status: pg.Status, Header: pg.Header, Body: pg.Body, FetchedAt: pg.FetchedAt}, store.OriginCrawl)
+	snap, err := Snapshot(art, pageFetch(pg), store.OriginCrawl)
 	if err != nil {
 		p.failed.Add(1)
 		return err
 	}
-	// The store finishes even when the crawl is cancelled: what was
-	// extracted is kept. Only a full queue makes a cancelled crawl drop it.
-	j := job{ctx: context.WithoutCancel(ctx), page: pg.URL, snap: snap}
-	q := p.queue(snap.URL)
+	return p.enqueue(ctx, job{page: pg.URL, snap: snap}, snap.URL)
+}
+
+// notModifiedPage counts a 304 against the version whose validators the
+// crawler sent.
+func (p *Pipeline) notModifiedPage(ctx context.Context, pg *crawler.Page) error {
+	target := pg.FinalURL.String()
+	v, err := p.archive.Validators(ctx, target)
+	if err != nil {
+		// The validators came from the archive a moment ago; without them
+		// the 304 cannot be placed.
+		p.failed.Add(1)
+		return fmt.Errorf("304 for %s: %w", target, err)
+	}
+	p.articles.Add(1)
+	r := &store.Revisit{
+		URL:       v.URL,
+		Version:   v.Version,
+		FetchedAt: pg.FetchedAt,
+		Kind:      store.FetchNotModified,
+		TargetURI: target,
+		Request:   pg.Request,
+		Capture:   captureProto(pg.Proto, pg.Status, pg.Header, nil),
+	}
+	return p.enqueue(ctx, job{page: pg.URL, revisit: r}, v.URL)
+}
+
+// Validators is the crawler's Config.Validators: the ETag and
+// Last-Modified stored for url, if any.
+func (p *Pipeline) Validators(ctx context.Context, url string) (etag, lastModified string) {
+	v, err := p.archive.Validators(ctx, url)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			p.log.Warn("read validators", keyURL, url, "err", err)
+		}
+		return "", ""
+	}
+	return v.ETag, v.LastModified
+}
+
+// enqueue hands j to the writer of the canonical URL. The store finishes
+// even when the crawl is cancelled: what was fetched is kept. Only a full
+// queue makes a cancelled crawl drop it.
+func (p *Pipeline) enqueue(ctx context.Context, j job, canonical string) error {
+	j.ctx = context.WithoutCancel(ctx)
+	q := p.queue(canonical)
 	select {
 	case q <- j:
 		return nil
@@ -201,12 +255,46 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 	}
 }
 
+// Extract runs the site's extraction on a response that was not crawled
+// now (a stored capture, a WARC record): body is the payload with any
+// Content-Encoding undone, target the URL it was fetched from. The result
+// is what a crawl of the same response would have recorded.
+func (s Site) Extract(target string, header http.Header, body []byte) (*extract.Article, error) {
+	in := extract.Input{URL: target, ContentType: header.Get("Content-Type"), Body: body, Domains: s.Domains}
+	return s.finish(extract.Extract(in, s.Rules))
+}
+
+// finish applies what every extraction of the site's pages shares: a page
+// with neither headline nor paragraph is ErrNoContent, and a configured
+// site's pages carry its name also when the generic extractor took them.
+func (s Site) finish(art *extract.Article, err error) (*extract.Article, error) {
+	if err == nil && art.Headline == "" && len(art.Sections) == 0 {
+		err = ErrNoContent
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.AdHoc {
+		art.Site = s.Name
+	}
+	return art, nil
+}
+
 // Fetch is the HTTP exchange an article came from.
 type Fetch struct {
+	TargetURI string // the URL fetched; "" = the article's URL
+	Request   []byte // the request head as sent; may be nil
+	Proto     string // of the response; "" = HTTP/1.1
 	Status    int
 	Header    http.Header
 	Body      []byte
 	FetchedAt time.Time
+}
+
+// pageFetch is the exchange of a crawled page.
+func pageFetch(pg *crawler.Page) Fetch {
+	return Fetch{TargetURI: pg.FinalURL.String(), Request: pg.Request, Proto: pg.Proto, Status: pg.Status,
+		Header: pg.Header, Body: pg.Body, FetchedAt: pg.FetchedAt}
 }
 
 // FillFetch sets the record's fetch fields from f: fetched_at (unless f
@@ -228,13 +316,18 @@ func Snapshot(art *extract.Article, f Fetch, origin store.Origin) (store.Snapsho
 		return store.Snapshot{}, fmt.Errorf("encode record %s: %w", art.URL, err)
 	}
 	return store.Snapshot{
-		URL:         art.URL,
-		Site:        art.Site,
-		FetchedAt:   f.FetchedAt,
-		ContentHash: art.ContentHash,
-		Record:      rec,
-		Capture:     Capture(f.Status, f.Header, f.Body),
-		Origin:      origin,
+		URL:           art.URL,
+		Site:          art.Site,
+		FetchedAt:     f.FetchedAt,
+		ContentHash:   art.ContentHash,
+		Record:        rec,
+		Capture:       captureProto(f.Proto, f.Status, f.Header, f.Body),
+		Origin:        origin,
+		TargetURI:     f.TargetURI,
+		Request:       f.Request,
+		PayloadDigest: art.PayloadDigest,
+		ETag:          f.Header.Get("ETag"),
+		LastModified:  f.Header.Get("Last-Modified"),
 	}, nil
 }
 
@@ -244,6 +337,7 @@ func (p *Pipeline) Counts() Counts {
 		Articles:    p.articles.Load(),
 		New:         p.fresh.Load(),
 		Unchanged:   p.unchanged.Load(),
+		NotModified: p.notModified.Load(),
 		Failed:      p.failed.Load(),
 		StoreFailed: p.storeFailed.Load(),
 		Skipped:     p.skipped.Load(),
@@ -265,12 +359,21 @@ func PayloadDigest(body []byte) string {
 	return "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
 }
 
-// Capture is the raw HTTP response as stored: status line, headers in
+// Capture is the raw HTTP/1.1 response as stored: status line, headers in
 // sorted order, blank line, body as received.
 func Capture(status int, h http.Header, body []byte) []byte {
+	return captureProto("", status, h, body)
+}
+
+// captureProto is Capture with the response's protocol ("" = HTTP/1.1).
+func captureProto(proto string, status int, h http.Header, body []byte) []byte {
+	if proto == "" {
+		proto = "HTTP/1.1"
+	}
 	var b bytes.Buffer
 	b.Grow(len(body) + 512)
-	b.WriteString("HTTP/1.1 ")
+	b.WriteString(proto)
+	b.WriteByte(' ')
 	b.WriteString(strconv.Itoa(status))
 	b.WriteByte(' ')
 	b.WriteString(http.StatusText(status))

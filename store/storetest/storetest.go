@@ -8,6 +8,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -34,6 +35,15 @@ func Run(t *testing.T, open func(t *testing.T) store.Archive) {
 		{"ScanStop", testScanStop},
 		{"ScanCancel", testScanCancel},
 		{"ConcurrentPuts", testConcurrentPuts},
+		{"RevisitKinds", testRevisitKinds},
+		{"Revisit", testRevisit},
+		{"RevisitInvalid", testRevisitInvalid},
+		{"RevisitSameTime", testRevisitSameTime},
+		{"Validators", testValidators},
+		{"Request", testRequest},
+		{"Reextract", testReextract},
+		{"Fetches", testFetches},
+		{"FetchesStop", testFetchesStop},
 		{"Close", testClose},
 	}
 	for _, tt := range tests {
@@ -99,4 +109,60 @@ func scanAll(t *testing.T, a store.Archive, f store.Filter) []scanned {
 		t.Fatalf("Scan(%+v): %v", f, err)
 	}
 	return got
+}
+
+// fetched is what Fetches passed to fn, with the bytes copied as strings.
+type fetched struct {
+	Kind                     store.FetchKind
+	URL, Site                string
+	Version                  int
+	FetchedAt                time.Time
+	TargetURI, PayloadDigest string
+	Origin                   store.Origin
+	Source                   int
+	Request, Capture, Record string
+	Original                 store.Version
+	OriginalTarget           string
+}
+
+func fetchAll(t *testing.T, a store.Archive, f store.Filter) []fetched {
+	t.Helper()
+	var got []fetched
+	err := a.Fetches(context.Background(), f, func(fe store.Fetch) error {
+		got = append(got, fetched{
+			Kind: fe.Kind, URL: fe.URL, Site: fe.Site, Version: fe.Version, FetchedAt: fe.FetchedAt,
+			TargetURI: fe.TargetURI, PayloadDigest: fe.PayloadDigest, Origin: fe.Origin, Source: fe.Source,
+			Request: string(fe.Request), Capture: string(fe.Capture), Record: string(fe.Record),
+			Original: fe.Original, OriginalTarget: fe.OriginalTarget,
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Fetches(%+v): %v", f, err)
+	}
+	return got
+}
+
+// history returns url's versions and fails the test on an error.
+func history(t *testing.T, a store.Archive, url string) []store.Version {
+	t.Helper()
+	h, err := a.History(context.Background(), url)
+	if err != nil {
+		t.Fatalf("History(%s): %v", url, err)
+	}
+	return h
+}
+
+// request is the request head of a fetch of url at t.
+func request(url string, t time.Time) []byte {
+	return fmt.Appendf(nil, "GET %s HTTP/1.1\r\nHost: news.example\r\nX-At: %s\r\n\r\n", url, t.Format(time.RFC3339Nano))
+}
+
+// headOf is the capture up to and including its blank line.
+func headOf(capture []byte) string {
+	i := bytes.Index(capture, []byte("\r\n\r\n"))
+	if i < 0 {
+		panic("capture without a head")
+	}
+	return string(capture[:i+4])
 }
