@@ -34,6 +34,7 @@ func main() {
 	concurrency := flag.Int("concurrency", 8, "requests in flight for both crawlers")
 	noSync := flag.Bool("nosync", false, "open the archive without fsync (to see what durability costs)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the newsarc runs to this file")
+	recrawl := flag.Bool("recrawl", true, "after each newsarc crawl, crawl again into the same archive (conditional requests)")
 	flag.Parse()
 
 	site := newNewsSite(*articles)
@@ -48,7 +49,7 @@ func main() {
 	fmt.Printf("site: %d articles, %d section pages, %d KiB per article page; concurrency %d; rate limits off\n",
 		*articles, site.sectionPages(), len(site.pages["/news/1"])>>10, *concurrency)
 	fmt.Printf("%-6s %14s %14s %8s\n", "round", "colly pages/s", "newsarc pages/s", "ratio")
-	var ratios []float64
+	var ratios, recrawls []float64
 	for r := 1; r <= *rounds; r++ {
 		cn, cd := bareColly(srv.URL, *concurrency)
 		if *cpuprofile != "" && r == 1 {
@@ -61,20 +62,38 @@ func main() {
 				log.Fatal(err)
 			}
 		}
-		nn, nd, err := newsarc(srv.URL, filepath.Join(dir, fmt.Sprintf("r%d.db", r)), *concurrency, *noSync)
+		dbPath := filepath.Join(dir, fmt.Sprintf("r%d.db", r))
+		first, err := newsarc(srv.URL, dbPath, *concurrency, *noSync)
 		if *cpuprofile != "" && r == 1 {
 			pprof.StopCPUProfile()
 		}
 		if err != nil {
 			log.Fatal(err)
 		}
+		nn, nd := first.fetched, first.took
 		cr, nr := float64(cn)/cd.Seconds(), float64(nn)/nd.Seconds()
 		ratios = append(ratios, nr/cr)
 		fmt.Printf("%-6d %14.0f %14.0f %8.2f   (colly %d pages in %s, newsarc %d pages in %s)\n",
 			r, cr, nr, nr/cr, cn, cd.Round(time.Millisecond), nn, nd.Round(time.Millisecond))
+		if *recrawl {
+			// The same site again, into the same archive: article pages
+			// answer 304 to the validators stored by the first crawl.
+			again, err := newsarc(srv.URL, dbPath, *concurrency, *noSync)
+			if err != nil {
+				log.Fatal(err)
+			}
+			recrawls = append(recrawls, cd.Seconds()/again.took.Seconds())
+			fmt.Printf("       recrawl: newsarc %d pages (%d answered 304, %d new) in %s: %.2fx the speed of colly's crawl\n",
+				again.fetched, again.notModified, again.fresh, again.took.Round(time.Millisecond), cd.Seconds()/again.took.Seconds())
+		}
 	}
 	sort.Float64s(ratios)
 	fmt.Printf("median ratio newsarc/colly: %.2f (min %.2f, max %.2f)\n", ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1])
+	if len(recrawls) > 0 {
+		sort.Float64s(recrawls)
+		fmt.Printf("median time of colly's crawl / newsarc's conditional recrawl: %.2f (min %.2f, max %.2f)\n",
+			recrawls[len(recrawls)/2], recrawls[0], recrawls[len(recrawls)-1])
+	}
 }
 
 // bareColly crawls the site as colly's README does: async, a parallelism
@@ -97,34 +116,42 @@ func bareColly(base string, parallelism int) (int64, time.Duration) {
 	return n.Load(), time.Since(start)
 }
 
-// newsarc runs the full pipeline into a fresh archive at dbPath: crawl,
-// extract with the site's selectors, store with fsync (unless noSync).
-func newsarc(base, dbPath string, concurrency int, noSync bool) (int64, time.Duration, error) {
+// run is what one newsarc crawl did.
+type run struct {
+	fetched, notModified, fresh int64
+	took                        time.Duration
+}
+
+// newsarc runs the full pipeline into the archive at dbPath, as `newsarc
+// crawl` does: crawl with conditional requests for article pages, extract
+// with the site's selectors, store with fsync (unless noSync).
+func newsarc(base, dbPath string, concurrency int, noSync bool) (run, error) {
 	s, err := config.ParseSite("bench.yaml", []byte(fmt.Sprintf(siteFile, base)))
 	if err != nil {
-		return 0, 0, err
+		return run{}, err
 	}
 	db, err := store.Open(dbPath, &store.Options{NoSync: noSync})
 	if err != nil {
-		return 0, 0, err
+		return run{}, err
 	}
 	p := pipeline.New(db, []pipeline.Site{{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody}}, nil)
-	c, err := crawler.New(crawler.Config{Concurrency: concurrency}, []crawler.Site{s.Crawl}, p.Handle)
+	c, err := crawler.New(crawler.Config{Concurrency: concurrency, Validators: p.Validators}, []crawler.Site{s.Crawl}, p.Handle)
 	if err != nil {
-		return 0, 0, err
+		return run{}, err
 	}
 	start := time.Now()
 	stats, err := c.Run(context.Background())
 	p.Close()
 	if err != nil {
-		return 0, 0, err
+		return run{}, err
 	}
 	if err := db.Close(); err != nil {
-		return 0, 0, err
+		return run{}, err
 	}
 	took := time.Since(start)
-	if got := p.Counts(); got.Failed > 0 || stats.Errors > 0 {
-		return 0, 0, fmt.Errorf("newsarc run had errors: %+v %+v", stats, got)
+	got := p.Counts()
+	if got.Failed > 0 || stats.Errors > 0 {
+		return run{}, fmt.Errorf("newsarc run had errors: %+v %+v", stats, got)
 	}
-	return stats.Fetched, took, nil
+	return run{fetched: stats.Fetched, notModified: got.NotModified, fresh: got.New, took: took}, nil
 }

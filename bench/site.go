@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -14,16 +16,21 @@ type newsSite struct {
 	articles int
 	perPage  int
 	pages    map[string][]byte // path → page, made once so serving costs little
+	etags    map[string]string // path → ETag of the page
 }
 
 func newNewsSite(articles int) *newsSite {
-	s := &newsSite{articles: articles, perPage: 20, pages: map[string][]byte{}}
+	s := &newsSite{articles: articles, perPage: 20, pages: map[string][]byte{}, etags: map[string]string{}}
 	s.pages["/"] = []byte(s.index())
 	for p := 1; p <= s.sectionPages(); p++ {
 		s.pages["/section/all?page="+strconv.Itoa(p)] = []byte(s.section(p))
 	}
 	for i := 1; i <= articles; i++ {
 		s.pages["/news/"+strconv.Itoa(i)] = []byte(s.article(i))
+	}
+	for k, page := range s.pages {
+		sum := sha1.Sum(page)
+		s.etags[k] = `"` + hex.EncodeToString(sum[:8]) + `"`
 	}
 	return s
 }
@@ -42,10 +49,17 @@ func (s *newsSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	page, ok := s.pages[key]
 	if !ok {
-		page, ok = s.pages[r.URL.Path] // tracking queries on article links
+		key = r.URL.Path // tracking queries on article links
+		page, ok = s.pages[key]
 	}
 	if !ok {
 		http.NotFound(w, r)
+		return
+	}
+	// Validators, as a news site behind a CDN sends them.
+	w.Header().Set("ETag", s.etags[key])
+	if r.Header.Get("If-None-Match") == s.etags[key] {
+		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -123,5 +124,83 @@ func TestPayloadDigest(t *testing.T) {
 	// sha1("") in base32, as WARC tools write it.
 	if got := pipeline.PayloadDigest(nil); got != "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ" {
 		t.Errorf("PayloadDigest(empty) = %s", got)
+	}
+}
+
+// TestHandleNotModified: the validators of a stored page are offered to
+// the crawler, and a 304 is counted against the version they belong to,
+// without extraction, and kept as a not-modified fetch.
+func TestHandleNotModified(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rules, err := extract.Compile("news", "site:news@000000000000", extract.Selectors{Headline: "h1.t", Body: ".b"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := []pipeline.Site{{Name: "news", Domains: []string{"news.example"}, Rules: rules, HasBody: true}}
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	target := "https://news.example/news/1?utm_source=x"
+
+	p := pipeline.New(db, sites, nil)
+	if etag, lm := p.Validators(ctx, target); etag != "" || lm != "" {
+		t.Errorf("validators before any fetch: %q %q", etag, lm)
+	}
+	pg := newPage(t, strings.Replace(page, "%s", "الفقرة الثانية.", 1), true, t0)
+	pg.Header.Set("ETag", `"v1"`)
+	pg.Header.Set("Last-Modified", "Sat, 28 Nov 2026 09:30:00 GMT")
+	pg.Request = []byte("GET /news/1?utm_source=x HTTP/1.1\r\nHost: news.example\r\n\r\n")
+	if err := p.Handle(ctx, pg); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+
+	p = pipeline.New(db, sites, nil)
+	etag, lm := p.Validators(ctx, target)
+	if etag != `"v1"` || lm != "Sat, 28 Nov 2026 09:30:00 GMT" {
+		t.Fatalf("validators %q %q", etag, lm)
+	}
+	nm := &crawler.Page{Site: "news", URL: target, FinalURL: pg.FinalURL, Article: true, Status: http.StatusNotModified,
+		NotModified: true, Header: http.Header{"Etag": {`"v1"`}}, FetchedAt: t0.Add(time.Hour), Proto: "HTTP/1.1",
+		Request: []byte("GET /news/1?utm_source=x HTTP/1.1\r\nHost: news.example\r\nIf-None-Match: \"v1\"\r\n\r\n")}
+	if err := p.Handle(ctx, nm); err != nil {
+		t.Fatal(err)
+	}
+	// A 304 for a URL the archive has no validators for cannot be placed.
+	stray := *nm
+	stray.FinalURL, _ = url.Parse("https://news.example/news/9")
+	if err := p.Handle(ctx, &stray); err == nil {
+		t.Error("304 without stored validators: no error")
+	}
+	p.Close()
+	if c := p.Counts(); c.Articles != 1 || c.Unchanged != 1 || c.NotModified != 1 || c.New != 0 || c.Failed != 1 {
+		t.Errorf("counts %+v, want 1 article (the 304), 1 unchanged, 1 not modified, 1 failed", c)
+	}
+	h, err := db.History(ctx, "https://news.example/news/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 1 || h[0].Seen != 2 || !h[0].LastSeen.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("history %+v, want one version seen twice", h)
+	}
+	var kinds []store.FetchKind
+	err = db.Fetches(ctx, store.Filter{}, func(f store.Fetch) error {
+		kinds = append(kinds, f.Kind)
+		if f.Kind == store.FetchNotModified {
+			if !strings.HasPrefix(string(f.Capture), "HTTP/1.1 304 Not Modified\r\nEtag: \"v1\"\r\n\r\n") || len(f.Request) == 0 ||
+				f.TargetURI != target || !f.Original.FetchedAt.Equal(t0) {
+				t.Errorf("304 fetch: capture %q, request %q, target %s, original %v", f.Capture, f.Request, f.TargetURI, f.Original.FetchedAt)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(kinds) != "[version not-modified]" {
+		t.Errorf("fetches %v", kinds)
 	}
 }
