@@ -3,11 +3,13 @@ package main_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha1"
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -230,7 +232,12 @@ func TestWARCExportImportRoundTrip(t *testing.T) {
 
 	mustRun(t, dir, "export", "--format", "warc", "-o", "out.warc.gz")
 	warcPath := filepath.Join(dir, "out.warc.gz")
-	recs := warcioIndex(t, warcPath, "index", "-f", "warc-type", "warc-target-uri", "warc-profile", "warc-refers-to-target-uri", "warc-concurrent-to", "warc-record-id", "offset", "length")
+	recs := warcioIndex(t, warcPath, "index", "-f", "warc-type", "warc-target-uri", "warc-profile", "warc-refers-to-target-uri",
+		"warc-concurrent-to", "warc-record-id", "warc-payload-digest", "warc-block-digest", "warc-date", "offset", "length")
+	digests := map[string]bool{} // the payload digests of the records
+	for _, rec := range exportRecords(t, dir, "--all-versions") {
+		digests[rec["payload_digest"].(string)] = true
+	}
 	types := map[string]int{}
 	profiles := map[string]int{}
 	ids := map[string]string{}
@@ -242,6 +249,28 @@ func TestWARCExportImportRoundTrip(t *testing.T) {
 		}
 		if id, ok := r["warc-record-id"].(string); ok {
 			ids[id] = typ
+		}
+		if b, _ := r["warc-block-digest"].(string); typ != "warcinfo" && !strings.HasPrefix(b, "sha1:") {
+			t.Errorf("%s record of %v: WARC-Block-Digest %q", typ, r["warc-target-uri"], b)
+		}
+		if d, _ := r["warc-date"].(string); typ != "warcinfo" {
+			if _, err := time.Parse(time.RFC3339Nano, d); err != nil {
+				t.Errorf("%s record: WARC-Date %q: %v", typ, d, err)
+			}
+		}
+		// Versions' responses and revisits carry the record's payload
+		// digest; a re-fetch with other bytes has its own.
+		if p, _ := r["warc-payload-digest"].(string); (typ == "revisit" || typ == "response") && !strings.HasPrefix(p, "sha1:") {
+			t.Errorf("%s record: WARC-Payload-Digest %q", typ, p)
+		} else if typ == "revisit" && !digests[p] {
+			t.Errorf("revisit's payload digest %s is no version's", p)
+		}
+	}
+	// The warcinfo record names newsarc and the crawl settings.
+	info := firstGzipMember(t, warcPath)
+	for _, want := range []string{"WARC/1.1\r\nWARC-Type: warcinfo", "software: newsarc/", "http-header-user-agent: newsarc/", "newsarc-site: cairo file=cairo.yaml"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("warcinfo record lacks %q:\n%s", want, info)
 		}
 	}
 	// A version: request + response + metadata. /news/2's sidebar change is
@@ -542,4 +571,24 @@ func diffJSON(t *testing.T, dir, url string) diffResult {
 		t.Fatalf("diff json %q: %v", out, err)
 	}
 	return d
+}
+
+// firstGzipMember is the first record of a .warc.gz, decompressed.
+func firstGzipMember(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr.Multistream(false)
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
