@@ -242,7 +242,7 @@ func (c *checker) logs(ctx context.Context, tx *bolt.Tx) {
 
 	cur = tx.Bucket(bucketValidators).Cursor()
 	for k, raw := cur.First(); k != nil && !c.full(); k, raw = cur.Next() {
-		v, err := decodeValidators(raw)
+		v, _, err := decodeValidators(raw)
 		if err != nil {
 			c.add(fmt.Errorf("validators of %s: %w", k, err))
 			continue

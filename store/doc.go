@@ -52,7 +52,9 @@
 // conditional request of it, with the URL and version the fetch was counted
 // against, where a 304 will be counted. Every Put of a fetch sets them when
 // the snapshot has either, and deletes the target's when it has neither, so
-// that stale validators are never sent. A re-extraction neither sets nor
+// that stale validators are never sent; but a fetch older than the one the
+// target's validators came from (an imported old capture) leaves them. A
+// re-extraction neither sets nor
 // deletes any: those of its target that pointed at the version it replaced
 // move to the new version (where the next fetch of the same bytes would be
 // counted). Revisit leaves them.
@@ -101,8 +103,13 @@
 // each, then target URI ("" when it is the URL), payload digest (of
 // FetchDifferent only: the other kinds have the version's) and request head,
 // each a uvarint length and its bytes. A validators entry is an encoding
-// byte (1), the version as a uvarint, then URL, ETag and Last-Modified, each
-// a uvarint length and its bytes.
+// byte (2), the version as a uvarint, the fetch time as a varint UnixNano,
+// then URL, ETag and Last-Modified, each a uvarint length and its bytes
+// (encoding 1, without the time, is still read).
+//
+// HasFetch(url, t) seeks time|url|0x00 in by_time and in revisits: whether
+// a fetch of url at exactly t is kept, so that an import can skip what it
+// already holds.
 //
 // History(url) is a range scan of versions from url 0x00. Scan walks
 // by_site_time from site 0x00 Since when Filter.Site is set, by_time from

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -191,15 +192,18 @@ func logRevisit(tx *bolt.Tx, t time.Time, url string, version int, e *revisitEnt
 }
 
 // validatorsEncoding is the first byte of an encoded validators value.
-const validatorsEncoding = 1
+// Encoding 1 had no fetch time; it is still read (as time 0).
+const validatorsEncoding = 2
 
 // encodeValidators returns the value of the validators bucket: the
-// encoding byte (1), the version as a uvarint, then URL, ETag and
-// Last-Modified, each a uvarint length and its bytes.
-func encodeValidators(v *Validators) []byte {
-	b := make([]byte, 0, 1+4*binary.MaxVarintLen64+len(v.URL)+len(v.ETag)+len(v.LastModified))
+// encoding byte (2), the version as a uvarint, the fetch time (UnixNano)
+// as a varint, then URL, ETag and Last-Modified, each a uvarint length and
+// its bytes.
+func encodeValidators(v *Validators, fetched int64) []byte {
+	b := make([]byte, 0, 1+5*binary.MaxVarintLen64+len(v.URL)+len(v.ETag)+len(v.LastModified))
 	b = append(b, validatorsEncoding)
 	b = binary.AppendUvarint(b, uint64(v.Version))
+	b = binary.AppendVarint(b, fetched)
 	for _, s := range []string{v.URL, v.ETag, v.LastModified} {
 		b = appendString(b, s)
 	}
@@ -208,41 +212,57 @@ func encodeValidators(v *Validators) []byte {
 
 var errBadValidators = errors.New("bad validators entry")
 
-// decodeValidators reads what encodeValidators wrote, into copies.
-func decodeValidators(b []byte) (Validators, error) {
+// decodeValidators reads what encodeValidators wrote, into copies, with
+// the time of the fetch they came from.
+func decodeValidators(b []byte) (Validators, int64, error) {
 	var v Validators
-	if len(b) == 0 || b[0] != validatorsEncoding {
-		return v, errBadValidators
+	if len(b) == 0 || b[0] < 1 || b[0] > validatorsEncoding {
+		return v, 0, errBadValidators
 	}
+	enc := b[0]
 	n, l := binary.Uvarint(b[1:])
 	if l <= 0 || n < 1 || n > maxVersion {
-		return v, errBadValidators
+		return v, 0, errBadValidators
 	}
 	v.Version, b = int(n), b[1+l:]
+	var fetched int64
+	if enc >= 2 {
+		if fetched, l = binary.Varint(b); l <= 0 {
+			return v, 0, errBadValidators
+		}
+		b = b[l:]
+	}
 	for _, p := range []*string{&v.URL, &v.ETag, &v.LastModified} {
 		s, rest, ok := readBytes(b)
 		if !ok {
-			return v, errBadValidators
+			return v, 0, errBadValidators
 		}
 		*p, b = string(s), rest
 	}
 	if len(b) != 0 || v.URL == "" {
-		return v, errBadValidators
+		return v, 0, errBadValidators
 	}
-	return v, nil
+	return v, fetched, nil
 }
 
 // setValidators keeps the validators of s's fetch for its target URI,
 // counted against version; a fetch without any deletes the target's, so
-// that stale ones are never sent.
+// that stale ones are never sent. Validators of a later fetch (an import of
+// an older capture) stay.
 func setValidators(tx *bolt.Tx, s *Snapshot, version int) error {
 	b := tx.Bucket(bucketValidators)
 	k := []byte(targetOr(s.TargetURI, s.URL))
+	t := s.FetchedAt.UnixNano()
+	if raw := b.Get(k); raw != nil {
+		if _, fetched, err := decodeValidators(raw); err == nil && fetched > t {
+			return nil
+		}
+	}
 	var err error
 	if s.ETag == "" && s.LastModified == "" {
 		err = b.Delete(k)
 	} else {
-		err = b.Put(k, encodeValidators(&Validators{URL: s.URL, Version: version, ETag: s.ETag, LastModified: s.LastModified}))
+		err = b.Put(k, encodeValidators(&Validators{URL: s.URL, Version: version, ETag: s.ETag, LastModified: s.LastModified}, t))
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", bucketValidators, err)
@@ -262,7 +282,7 @@ func moveValidators(tx *bolt.Tx, s *Snapshot, from, to int) error {
 	if raw == nil {
 		return nil
 	}
-	v, err := decodeValidators(raw)
+	v, fetched, err := decodeValidators(raw)
 	if err != nil {
 		return fmt.Errorf("validators of %s: %w", k, err)
 	}
@@ -270,7 +290,7 @@ func moveValidators(tx *bolt.Tx, s *Snapshot, from, to int) error {
 		return nil
 	}
 	v.Version = to
-	if err := b.Put(k, encodeValidators(&v)); err != nil {
+	if err := b.Put(k, encodeValidators(&v, fetched)); err != nil {
 		return fmt.Errorf("write %s: %w", bucketValidators, err)
 	}
 	return nil
@@ -290,11 +310,37 @@ func (db *DB) Validators(ctx context.Context, targetURI string) (Validators, err
 			return ErrNotFound
 		}
 		var err error
-		v, err = decodeValidators(raw)
+		v, _, err = decodeValidators(raw)
 		return err
 	})
 	if err != nil {
 		return Validators{}, fmt.Errorf("validators of %s: %w", targetURI, err)
 	}
 	return v, nil
+}
+
+// HasFetch reports whether the archive holds a fetch of url (a version or
+// a revisit of any of its versions) at exactly time at: what an import
+// checks so that reading the same WARC twice counts nothing twice.
+func (db *DB) HasFetch(ctx context.Context, url string, at time.Time) (bool, error) {
+	var found bool
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		prefix := append(appendTime(nil, at), url...)
+		prefix = append(prefix, sep)
+		for _, name := range [][]byte{bucketTime, bucketRevisits} {
+			b := tx.Bucket(name)
+			if b == nil {
+				continue
+			}
+			if k, _ := b.Cursor().Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) {
+				found = true
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("has fetch %s: %w", url, err)
+	}
+	return found, nil
 }

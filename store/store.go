@@ -135,6 +135,8 @@ type Archive interface {
 	Revisit(ctx context.Context, r Revisit) (Outcome, error)
 	// Validators returns those stored for a target URI, or ErrNotFound.
 	Validators(ctx context.Context, targetURI string) (Validators, error)
+	// HasFetch reports whether a fetch of url at exactly time at is kept.
+	HasFetch(ctx context.Context, url string, at time.Time) (bool, error)
 	// History returns every version of url, oldest first, or ErrNotFound.
 	History(ctx context.Context, url string) ([]Version, error)
 	// Scan calls fn for each version f selects, in FetchedAt order. record

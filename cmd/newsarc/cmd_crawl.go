@@ -233,7 +233,7 @@ func printSummary(w io.Writer, took time.Duration, s crawler.Stats, c pipeline.C
 		fmt.Fprintf(w, "  truncated    %d\n", s.Truncated)
 	}
 	if c.Skipped > 0 {
-		fmt.Fprintf(w, "  skipped      %d (not HTML, or no article content on an ad hoc page)\n", c.Skipped)
+		fmt.Fprintf(w, "  skipped      %d (not HTML, cut at max_body_bytes, or no article content on an ad hoc page)\n", c.Skipped)
 	}
 	sites := make([]string, 0, len(c.BodyFallback))
 	for site := range c.BodyFallback {

@@ -87,6 +87,8 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, raw string) 
 		return fmt.Errorf("diff: %s has only one version", u)
 	case to < 1 || to > last:
 		return usagef("--to %d: %s has versions 1 to %d", to, u, last)
+	case o.from == 0 && from < 1:
+		return usagef("--to %d: there is no version before it to compare with; give --from", to)
 	case from < 1 || from > last:
 		return usagef("--from %d: %s has versions 1 to %d", from, u, last)
 	}

@@ -79,6 +79,14 @@ func runExport(ctx context.Context, g *globalOptions, o *exportOptions) error {
 		}
 		o.warcFile = strings.TrimSuffix(o.output, ".cdxj") + ".warc.gz"
 	}
+	if o.format == "cdxj" {
+		switch {
+		case o.warcFile == "-":
+			return usagef("--warc-file: the WARC goes to a file; the index goes to stdout or -o")
+		case !toStdout && filepath.Clean(o.warcFile) == filepath.Clean(o.output):
+			return usagef("--warc-file and -o name the same file")
+		}
+	}
 	filter := store.Filter{Site: o.site, AllVersions: o.allVersions}
 	var err error
 	if filter.Since, err = parseTime(o.since, false); err != nil {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -9,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +22,7 @@ import (
 	"github.com/newsarc/newsarc/extract"
 	"github.com/newsarc/newsarc/internal/config"
 	"github.com/newsarc/newsarc/internal/pipeline"
+	"github.com/newsarc/newsarc/internal/urlnorm"
 	"github.com/newsarc/newsarc/internal/warc"
 	"github.com/newsarc/newsarc/store"
 )
@@ -107,11 +111,18 @@ type importer struct {
 	wg     sync.WaitGroup
 
 	// Of the reading goroutine only.
-	requests  map[string][]byte // request records by record ID
-	responses map[string]*imported
+	requests     map[string][]byte // request records not yet matched, by record ID
+	requestOrder []string          // their IDs, oldest first, to bound the map
+	byID         map[string]*imported
+	byTime       map[string]*imported // by target URI and WARC-Date
 
-	records, responsesRead, articles, fresh, unchanged, revisits, skipped, failed, storeFailed atomic.Int64
+	records, responsesRead, articles, fresh, unchanged, revisits, duplicates atomic.Int64
+	skipped, orphans, failed, storeFailed                                    atomic.Int64
 }
+
+// maxPendingRequests bounds the request records kept while waiting for
+// their response.
+const maxPendingRequests = 1000
 
 // imported is an article response as the writers stored it; version is
 // set by the writer of url before any revisit of it runs on that writer.
@@ -121,7 +132,8 @@ type imported struct {
 }
 
 func newImporter(a store.Archive, sites []*config.Site, log *slog.Logger) *importer {
-	im := &importer{archive: a, sites: sites, log: log, requests: map[string][]byte{}, responses: map[string]*imported{}}
+	im := &importer{archive: a, sites: sites, log: log, requests: map[string][]byte{},
+		byID: map[string]*imported{}, byTime: map[string]*imported{}}
 	im.queues = make([]chan func(context.Context), importWriters)
 	for i := range im.queues {
 		q := make(chan func(context.Context), 64)
@@ -156,7 +168,8 @@ func (im *importer) close() {
 }
 
 // file imports one WARC file. A malformed record is logged, counted and
-// skipped.
+// skipped. A response or revisit is held until the next record is read, so
+// that a request record written after it (as Heritrix does) is kept with it.
 func (im *importer) file(ctx context.Context, path string) error {
 	r, err := warc.Open(path)
 	if err != nil {
@@ -165,6 +178,21 @@ func (im *importer) file(ctx context.Context, path string) error {
 	defer r.Close()
 	r.MaxBlockSize = im.maxBlock
 	log := im.log.With("file", path)
+	var pending *warc.Record // a response or revisit waiting for its request
+	flush := func(req []byte) error {
+		if pending == nil {
+			return nil
+		}
+		rec := pending
+		pending = nil
+		if req == nil {
+			req = im.request(rec)
+		}
+		if rec.Type == "response" {
+			return im.response(ctx, log, rec, req)
+		}
+		return im.revisit(ctx, log, rec, req)
+	}
 	bad := 0 // unreadable records in a row
 	for {
 		if err := ctx.Err(); err != nil {
@@ -172,7 +200,7 @@ func (im *importer) file(ctx context.Context, path string) error {
 		}
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return flush(nil)
 		}
 		if err != nil {
 			// The reader resynchronises at the next record; a file that
@@ -186,28 +214,67 @@ func (im *importer) file(ctx context.Context, path string) error {
 		}
 		bad = 0
 		im.records.Add(1)
-		for _, w := range rec.Warnings {
-			log.Warn("WARC record", "type", rec.Type, "offset", rec.Offset, keyURL, rec.TargetURI, "warning", w)
+		if rec.Type == "request" && pending != nil && slices.Contains(rec.ConcurrentTo, pending.ID) {
+			if err := flush(rec.Block); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := flush(nil); err != nil {
+			return err
 		}
 		switch rec.Type {
 		case "request":
-			if len(im.requests) > 10000 { // requests whose response never came
-				clear(im.requests)
-			}
-			im.requests[rec.ID] = rec.Block
-		case "response":
-			if err := im.response(ctx, log, rec); err != nil {
-				return err
-			}
-		case "revisit":
-			if err := im.revisit(ctx, log, rec); err != nil {
-				return err
+			im.keepRequest(rec)
+		case "response", "revisit":
+			if im.usable(log, rec) {
+				pending = rec
 			}
 		}
 	}
 }
 
-// request returns the request record linked to rec, if it came before it.
+// usable reports whether a response or revisit record can be imported:
+// it has a date and a target, and a response matches its digests.
+func (im *importer) usable(log *slog.Logger, rec *warc.Record) bool {
+	log = log.With("type", rec.Type, "offset", rec.Offset, keyURL, rec.TargetURI)
+	for _, w := range rec.Warnings {
+		// A response that does not match its digests is not what was
+		// fetched. A revisit keeps only headers, and wget writes the
+		// block digest of an empty block on its revisits: a warning.
+		var de *warc.DigestError
+		if errors.As(w, &de) && rec.Type == "response" {
+			im.failed.Add(1)
+			log.Error("WARC record does not match its digest: not imported", "err", w)
+			return false
+		}
+		log.Warn("WARC record", "warning", w)
+	}
+	switch {
+	case rec.Date.IsZero() || rec.Date.Year() < 1678 || rec.Date.Year() > 2261:
+		im.failed.Add(1)
+		log.Error("WARC record without a usable WARC-Date: not imported", "date", rec.Date)
+		return false
+	case rec.TargetURI == "":
+		im.failed.Add(1)
+		log.Error("WARC record without WARC-Target-URI: not imported")
+		return false
+	}
+	return true
+}
+
+// keepRequest holds a request record until its response comes.
+func (im *importer) keepRequest(rec *warc.Record) {
+	if len(im.requestOrder) >= maxPendingRequests {
+		delete(im.requests, im.requestOrder[0])
+		im.requestOrder = im.requestOrder[1:]
+	}
+	im.requests[rec.ID] = rec.Block
+	im.requestOrder = append(im.requestOrder, rec.ID)
+}
+
+// request returns the request record that rec names in
+// WARC-Concurrent-To, if it came before rec.
 func (im *importer) request(rec *warc.Record) []byte {
 	for _, id := range rec.ConcurrentTo {
 		if b, ok := im.requests[id]; ok {
@@ -222,9 +289,14 @@ func timeKey(target string, t time.Time) string {
 	return target + "\x00" + t.UTC().Format(time.RFC3339Nano)
 }
 
-// response extracts and stores the article of a response record.
-func (im *importer) response(ctx context.Context, log *slog.Logger, rec *warc.Record) error {
-	req := im.request(rec)
+// response extracts and stores the article of a response record. A
+// response it skips is remembered, so that its revisits are skipped too.
+func (im *importer) response(ctx context.Context, log *slog.Logger, rec *warc.Record, req []byte) error {
+	skipped := &imported{} // url "": not stored
+	im.byTime[timeKey(rec.TargetURI, rec.Date)] = skipped
+	if rec.ID != "" {
+		im.byID[rec.ID] = skipped
+	}
 	res := rec.HTTP
 	if res == nil {
 		im.skipped.Add(1)
@@ -273,12 +345,17 @@ func (im *importer) response(ctx context.Context, log *slog.Logger, rec *warc.Re
 		log.Warn("encode", "err", err)
 		return nil
 	}
-	if !res.Chunked {
-		snap.Capture = rec.Block // the response as the other crawler kept it
-	}
+	snap.Capture = rec.Block // the response as the other crawler kept it
 	slot := &imported{url: snap.URL}
-	im.responses[timeKey(target, rec.Date)] = slot
+	im.byTime[timeKey(target, rec.Date)] = slot
+	if rec.ID != "" {
+		im.byID[rec.ID] = slot
+	}
 	return im.enqueue(ctx, snap.URL, func(ctx context.Context) {
+		if im.alreadyKept(ctx, log, snap.URL, rec.Date) {
+			return
+		}
+		im.warnIfOlder(ctx, log, snap.URL, rec.Date)
 		out, err := im.archive.Put(ctx, snap)
 		if err != nil {
 			im.storeFailed.Add(1)
@@ -295,10 +372,8 @@ func (im *importer) response(ctx context.Context, log *slog.Logger, rec *warc.Re
 }
 
 // revisit counts a revisit record against the version of the response it
-// refers to: one imported just before, or the one the archive holds
-// validators for.
-func (im *importer) revisit(ctx context.Context, log *slog.Logger, rec *warc.Record) error {
-	req := im.request(rec)
+// refers to (see original).
+func (im *importer) revisit(ctx context.Context, log *slog.Logger, rec *warc.Record, req []byte) error {
 	log = log.With(keyURL, rec.TargetURI, "warc_date", rec.Date.Format(time.RFC3339Nano))
 	var kind store.FetchKind
 	switch {
@@ -311,22 +386,28 @@ func (im *importer) revisit(ctx context.Context, log *slog.Logger, rec *warc.Rec
 		log.Debug("revisit profile not imported", "profile", rec.Profile)
 		return nil
 	}
-	slot := im.responses[timeKey(rec.RefersToTargetURI, rec.RefersToDate)]
+	slot, err := im.original(ctx, rec, kind)
+	if err != nil {
+		return err
+	}
+	if slot != nil && slot.url == "" {
+		im.skipped.Add(1) // of a response this import skipped: not an article
+		return nil
+	}
 	if slot == nil {
-		v, err := im.archive.Validators(ctx, rec.RefersToTargetURI)
-		if err != nil {
-			im.skipped.Add(1)
-			log.Warn("revisit of a response neither in this import nor in the archive: skipped",
-				"refers_to", rec.RefersToTargetURI, "err", err)
-			return nil
-		}
-		slot = &imported{url: v.URL, version: v.Version}
+		im.orphans.Add(1)
+		log.Warn("revisit of a response neither in this import nor in the archive: skipped",
+			"refers_to", rec.RefersTo, "refers_to_target", rec.RefersToTargetURI, "refers_to_date", rec.RefersToDate)
+		return nil
 	}
 	r := store.Revisit{URL: slot.url, FetchedAt: rec.Date, Kind: kind, TargetURI: rec.TargetURI, Request: req, Capture: rec.Block,
 		Origin: store.OriginImport}
 	return im.enqueue(ctx, slot.url, func(ctx context.Context) {
+		if im.alreadyKept(ctx, log, slot.url, rec.Date) {
+			return
+		}
 		if slot.version == 0 {
-			im.skipped.Add(1)
+			im.orphans.Add(1)
 			log.Warn("revisit of a response that was not stored: skipped")
 			return
 		}
@@ -340,8 +421,92 @@ func (im *importer) revisit(ctx context.Context, log *slog.Logger, rec *warc.Rec
 	})
 }
 
+// original finds the version a revisit record refers to: a response of
+// this import, by WARC-Refers-To (its record ID) or by
+// WARC-Refers-To-Target-URI and -Date; else one in the archive, found by
+// the refers-to target URI (through its validators, or as the article's
+// own URL) and, for identical-payload-digest revisits, the payload digest.
+// nil when there is none.
+func (im *importer) original(ctx context.Context, rec *warc.Record, kind store.FetchKind) (*imported, error) {
+	if slot := im.byID[rec.RefersTo]; rec.RefersTo != "" && slot != nil {
+		return slot, nil
+	}
+	target := rec.RefersToTargetURI
+	if target == "" {
+		target = rec.TargetURI
+	}
+	if slot := im.byTime[timeKey(target, rec.RefersToDate)]; slot != nil {
+		return slot, nil
+	}
+	var candidates []*imported
+	if v, err := im.archive.Validators(ctx, target); err == nil {
+		candidates = append(candidates, &imported{url: v.URL, version: v.Version})
+	}
+	if u, err := urlnorm.Normalize(target); err == nil {
+		if h, err := im.archive.History(ctx, u); err == nil {
+			for i := len(h) - 1; i >= 0; i-- {
+				candidates = append(candidates, &imported{url: u, version: h[i].Version})
+			}
+		}
+	}
+	for _, c := range candidates {
+		if kind != store.FetchIdentical || rec.PayloadDigest == "" || im.samePayload(ctx, c, rec.PayloadDigest) {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+// samePayload reports whether the version c's payload has the digest d:
+// the record's payload digest (of the body without transfer encoding), or
+// that of the body as the capture holds it (wget digests a chunked body
+// with its chunking).
+func (im *importer) samePayload(ctx context.Context, c *imported, d string) bool {
+	if raw, err := im.archive.Record(ctx, c.url, c.version); err == nil {
+		var art extract.Article
+		if json.Unmarshal(raw, &art) == nil && art.PayloadDigest == d {
+			return true
+		}
+	}
+	capture, err := im.archive.Capture(ctx, c.url, c.version)
+	if err != nil {
+		return false
+	}
+	_, body, ok := bytes.Cut(capture, []byte("\r\n\r\n"))
+	return ok && warc.Digest(body) == d
+}
+
+// alreadyKept reports (and counts) a fetch the archive holds already: the
+// same WARC imported twice counts nothing twice.
+func (im *importer) alreadyKept(ctx context.Context, log *slog.Logger, url string, at time.Time) bool {
+	kept, err := im.archive.HasFetch(ctx, url, at)
+	if err != nil {
+		log.Warn("look up fetch", "err", err)
+		return false
+	}
+	if kept {
+		im.duplicates.Add(1)
+	}
+	return kept
+}
+
+// warnIfOlder logs a capture older than the URL's latest version: it is
+// stored as the next version all the same, since versions are numbered in
+// the order they are stored.
+func (im *importer) warnIfOlder(ctx context.Context, log *slog.Logger, url string, at time.Time) {
+	h, err := im.archive.History(ctx, url)
+	if err != nil || len(h) == 0 {
+		return
+	}
+	if latest := h[len(h)-1]; at.Before(latest.FetchedAt) {
+		log.Warn("capture older than the archive's latest version of this URL; import older files first",
+			"latest_version", latest.Version, "latest_fetched_at", latest.FetchedAt.Format(time.RFC3339Nano))
+	}
+}
+
 // site returns the extraction rules for a URL and whether the URL is an
-// article page of its site. URLs of no configured site are ad hoc: any
+// article page of its site (not ignored, and an article URL when the site
+// lists any). URLs of no configured site are ad hoc: any
 // page with article content is kept.
 func (im *importer) site(target string) (pipeline.Site, bool) {
 	u, err := url.Parse(target)
@@ -353,12 +518,14 @@ func (im *importer) site(target string) (pipeline.Site, bool) {
 		return pipeline.Site{Name: u.Hostname(), Domains: []string{u.Hostname()}, AdHoc: true}, true
 	}
 	ps := pipeline.Site{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody}
+	pathQuery := urlnorm.PathQuery(u)
+	for _, re := range s.Crawl.IgnoreURLs {
+		if re.MatchString(pathQuery) {
+			return ps, false
+		}
+	}
 	if len(s.Crawl.ArticleURLs) == 0 {
 		return ps, true
-	}
-	pathQuery := u.EscapedPath()
-	if u.RawQuery != "" {
-		pathQuery += "?" + u.RawQuery
 	}
 	for _, re := range s.Crawl.ArticleURLs {
 		if re.MatchString(pathQuery) {
@@ -376,6 +543,10 @@ func (im *importer) printSummary(w io.Writer, took time.Duration) {
 	fmt.Fprintf(w, "  new          %d\n", im.fresh.Load())
 	fmt.Fprintf(w, "  unchanged    %d\n", im.unchanged.Load())
 	fmt.Fprintf(w, "  revisits     %d\n", im.revisits.Load())
+	fmt.Fprintf(w, "  already kept %d (fetches this archive holds already)\n", im.duplicates.Load())
 	fmt.Fprintf(w, "  skipped      %d (not 2xx, not HTML, not an article URL, no article content)\n", im.skipped.Load())
+	if n := im.orphans.Load(); n > 0 {
+		fmt.Fprintf(w, "  orphans      %d (revisits of responses neither in the import nor in the archive)\n", n)
+	}
 	fmt.Fprintf(w, "  errors       %d\n", im.failed.Load()+im.storeFailed.Load())
 }

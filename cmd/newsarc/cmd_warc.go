@@ -36,7 +36,10 @@ type warcExport struct {
 //     the response it was re-extracted from;
 //   - a re-fetch with the same content but other bytes: request + response;
 //   - a re-fetch with the same payload: revisit, identical-payload-digest;
-//   - a 304: revisit, server-not-modified.
+//   - a 304: revisit, server-not-modified;
+//
+// and a revisit whose request head is stored is preceded by it, as a
+// request record linked to the revisit by WARC-Concurrent-To.
 func (e *warcExport) write(ctx context.Context, a store.Archive, out io.Writer) ([]warc.IndexEntry, error) {
 	bw := bufio.NewWriterSize(out, 256<<10)
 	w := warc.NewWriter(bw, e.gzip)
@@ -75,6 +78,7 @@ func (e *warcExport) write(ctx context.Context, a store.Archive, out io.Writer) 
 				Date:              f.FetchedAt,
 				Profile:           profile,
 				Block:             f.Capture,
+				Request:           f.Request,
 				PayloadDigest:     f.PayloadDigest,
 				RefersToTargetURI: f.OriginalTarget,
 				RefersToDate:      f.Original.FetchedAt,

@@ -47,7 +47,7 @@ type Counts struct {
 	NotModified  int64 // of which: 304 answers to conditional requests
 	Failed       int64 // article pages that could not be extracted or stored
 	StoreFailed  int64 // of which: extracted but the archive refused them
-	Skipped      int64 // non-HTML article URLs, and ad hoc pages with no article content
+	Skipped      int64 // non-HTML article URLs, article pages cut at max_body_bytes, ad hoc pages with no article content
 	BodyFallback map[string]int64
 }
 
@@ -166,6 +166,13 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 	site := p.sites[pg.Site]
 	if pg.NotModified {
 		return p.notModifiedPage(ctx, pg)
+	}
+	if pg.Truncated {
+		// Its text would be cut and its capture not the page: the crawler
+		// has counted it; nothing is stored.
+		p.skipped.Add(1)
+		p.log.Warn("article larger than max_body_bytes: not stored", keyURL, pg.URL, "bytes_kept", len(pg.Body))
+		return nil
 	}
 	if pg.Doc == nil {
 		// An image, PDF or feed behind an article URL: nothing to extract.

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -202,5 +203,28 @@ func TestHandleNotModified(t *testing.T) {
 	}
 	if fmt.Sprint(kinds) != "[version not-modified]" {
 		t.Errorf("fetches %v", kinds)
+	}
+}
+
+// TestTruncatedArticleNotStored: a page cut at max_body_bytes would give a
+// cut record and a capture that is not the page: it is skipped.
+func TestTruncatedArticleNotStored(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p := pipeline.New(db, []pipeline.Site{{Name: "news"}}, nil)
+	pg := newPage(t, strings.Replace(page, "%s", "الفقرة الثانية.", 1), true, time.Now())
+	pg.Truncated = true
+	if err := p.Handle(context.Background(), pg); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	if c := p.Counts(); c.Skipped != 1 || c.Articles != 0 || c.New != 0 {
+		t.Errorf("counts %+v, want the page skipped", c)
+	}
+	if _, err := db.History(context.Background(), "https://news.example/news/1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("history of the cut page: %v, want not found", err)
 	}
 }

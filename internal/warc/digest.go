@@ -23,11 +23,15 @@ func Digest(b []byte) string {
 }
 
 // DigestError reports a WARC-Block-Digest or WARC-Payload-Digest that does
-// not match the record's content. It is found in [Record.Warnings].
+// not match the record's content, or whose value cannot be decoded. It is
+// found in [Record.Warnings]; [Record.DigestErrors] collects them.
 type DigestError struct {
 	Field    string // "WARC-Block-Digest" or "WARC-Payload-Digest"
 	Expected string // the value in the record header
-	Computed string // the digest computed over the content, same algorithm
+	// Computed is the digest computed over the content, same algorithm, in
+	// base32; for the payload of a chunked response, over the dechunked
+	// body (the raw chunked body did not match either).
+	Computed string
 }
 
 func (e *DigestError) Error() string {
@@ -51,14 +55,12 @@ func newHash(alg string) hash.Hash {
 }
 
 // checkDigest reports whether value ("alg:encoded") is the digest of the
-// concatenation of parts. known is false when the algorithm or encoding is
-// not recognised (nothing can be said). computed is the digest in the
-// conventional encoding for error messages.
+// concatenation of parts. known is false when the algorithm is not
+// recognised (nothing can be said); a value that is empty or cannot be
+// decoded for a known algorithm is known and not ok. computed is the digest
+// in the conventional encoding for error messages.
 func checkDigest(value string, parts ...[]byte) (ok, known bool, computed string) {
-	alg, enc, found := strings.Cut(strings.TrimSpace(value), ":")
-	if !found || enc == "" {
-		return false, false, ""
-	}
+	alg, enc, _ := strings.Cut(strings.TrimSpace(value), ":")
 	h := newHash(alg)
 	if h == nil {
 		return false, false, ""
@@ -68,11 +70,8 @@ func checkDigest(value string, parts ...[]byte) (ok, known bool, computed string
 	}
 	sum := h.Sum(nil)
 	computed = strings.ToLower(alg) + ":" + base32.StdEncoding.EncodeToString(sum)
-	want, ok := decodeDigestValue(enc, len(sum))
-	if !ok {
-		return false, false, computed
-	}
-	return bytes.Equal(want, sum), true, computed
+	want, decoded := decodeDigestValue(enc, len(sum))
+	return decoded && bytes.Equal(want, sum), true, computed
 }
 
 // decodeDigestValue decodes a digest value in base32 (padded or not, any

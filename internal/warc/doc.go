@@ -13,10 +13,16 @@
 // github.com/nlnwa/gowarc/v3; digests are SHA-1 in base32 ("sha1:" + 32
 // characters), the form [Digest] returns.
 //
+// [Writer.Exchange] writes a response and [Writer.Revisit] a revisit, each
+// optionally preceded by the request record of the same fetch; the two name
+// each other in WARC-Concurrent-To. Both records are built and checked
+// before either is written, so a failure leaves no half pair behind.
+//
 // Record ids are deterministic ([RecordID]): a UUIDv5 over the record type,
-// target URI, date and payload digest. Exporting the same archive twice gives
-// the same ids, and a metadata record can name its response without a
-// lookup. Only warcinfo records get a random id.
+// target URI, date and payload digest (a request record uses its response's
+// or revisit's). Exporting the same archive twice gives the same ids, and a
+// metadata record can name its response without a lookup. Only warcinfo
+// records get a random id.
 //
 // WARC-Date is written as RFC 3339 in UTC with as many fractional digits as
 // the time has (up to nanoseconds; none when the time is whole seconds), which
@@ -29,9 +35,14 @@
 // Heritrix, browsertrix, warcio, and this package. They are lenient: a
 // missing digest, LF-only line ends, stray bytes between records, an
 // unknown record type or a digest that does not match are reported in
-// [Record.Warnings], not as errors. HTTP response blocks are parsed into
-// [HTTPResponse], with chunked transfer coding undone; content coding is
-// left to [DecodedBody].
+// [Record.Warnings], not as errors; a digest that does not match is a
+// [*DigestError] there ([Record.DigestErrors]), for the caller to refuse the
+// record. HTTP response blocks are parsed into [HTTPResponse], with chunked
+// transfer coding undone; content coding is left to [DecodedBody].
+//
+// A gzip member is read to its end, so that its CRC and size are checked,
+// before any record in it is returned: a damaged member gives an error, not
+// a record.
 //
 // # Offsets and lengths
 //

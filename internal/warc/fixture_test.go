@@ -81,8 +81,8 @@ func mustTime(t *testing.T, s string) time.Time {
 
 // writeFixture writes warcinfo, four exchanges (an Arabic page, a binary
 // body, a trailing-slash URL without request record, a redirect), an
-// identical-payload revisit, a server-not-modified revisit and two metadata
-// records.
+// identical-payload revisit and a server-not-modified revisit (each with its
+// request record) and two metadata records.
 func writeFixture(t *testing.T, gz bool) fixture {
 	t.Helper()
 	var buf bytes.Buffer
@@ -138,18 +138,42 @@ func writeFixture(t *testing.T, gz bool) fixture {
 	add(req, err, wantRecord{typ: "request", uri: u4, date: d4})
 	add(resp, err, wantRecord{typ: "response", uri: u4, date: d4, body: []byte{}, status: 301})
 
-	// 5. Identical-payload revisit of the Arabic page.
+	// addRevisit writes a revisit with its request record and adds both:
+	// Revisit returns the revisit's Written only, and the request ends where
+	// the revisit starts.
+	addRevisit := func(r warc.RevisitRecord, status int) {
+		t.Helper()
+		prev := f.written[len(f.written)-1]
+		start := prev.Offset + prev.Length
+		if !gz {
+			start += 4
+		}
+		rev, err := w.Revisit(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := rev.Offset - start
+		if !gz {
+			n -= 4
+		}
+		add(warc.Written{ID: warc.RecordID("request", r.TargetURI, r.Date, r.PayloadDigest), Type: "request", Offset: start, Length: n}, nil,
+			wantRecord{typ: "request", uri: r.TargetURI, date: r.Date})
+		add(rev, nil, wantRecord{typ: "revisit", uri: r.TargetURI, date: r.Date, status: status})
+	}
+
+	// 5. Identical-payload revisit of the Arabic page, with its request.
 	d5 := mustTime(t, "2024-03-06T08:00:00.987654321Z")
 	resp5 := httpResponse("200 OK", "text/html; charset=utf-8", []byte(arabicHTML), "Server: test", "Date: Wed, 06 Mar 2024 08:00:00 GMT")
-	add(w.Revisit(warc.RevisitRecord{TargetURI: u1, Date: d5, Profile: warc.ProfileIdenticalPayloadDigest, Block: resp5,
-		PayloadDigest: warc.Digest([]byte(arabicHTML)), RefersToTargetURI: u1, RefersToDate: d1, RefersTo: first.ID}))
-	f.want[len(f.want)-1] = wantRecord{typ: "revisit", uri: u1, date: d5, status: 200}
+	addRevisit(warc.RevisitRecord{TargetURI: u1, Date: d5, Profile: warc.ProfileIdenticalPayloadDigest, Block: resp5,
+		PayloadDigest: warc.Digest([]byte(arabicHTML)), RefersToTargetURI: u1, RefersToDate: d1, RefersTo: first.ID,
+		Request: httpRequest("/ar/article-1?b=2&a=1", "www.example.com")}, 200)
 
-	// 6. Server-not-modified revisit.
+	// 6. Server-not-modified revisit, with its conditional request and no
+	// payload digest.
 	d6 := mustTime(t, "2024-03-07T08:00:00.000001Z")
-	add(w.Revisit(warc.RevisitRecord{TargetURI: u1, Date: d6, Profile: warc.ProfileServerNotModified,
-		Block: []byte("HTTP/1.1 304 Not Modified\r\nETag: \"abc\"\r\n\r\n"), RefersToTargetURI: u1, RefersToDate: d1, RefersTo: first.ID}))
-	f.want[len(f.want)-1] = wantRecord{typ: "revisit", uri: u1, date: d6, status: 304}
+	addRevisit(warc.RevisitRecord{TargetURI: u1, Date: d6, Profile: warc.ProfileServerNotModified,
+		Block: []byte("HTTP/1.1 304 Not Modified\r\nETag: \"abc\"\r\n\r\n"), RefersToTargetURI: u1, RefersToDate: d1, RefersTo: first.ID,
+		Request: []byte("GET /ar/article-1?b=2&a=1 HTTP/1.1\r\nHost: www.example.com\r\nIf-None-Match: \"abc\"\r\n\r\n")}, 304)
 
 	// 7. Metadata records about the first response.
 	meta := []byte(`{"title":"الحكومة تعلن عن خطة جديدة","version":1}`)

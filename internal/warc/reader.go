@@ -35,12 +35,19 @@ type Reader struct {
 	um     gowarc.Unmarshaler
 
 	gz            *gzip.Reader
-	gzbr          *bufio.Reader // over gz
+	gzbr          *bufio.Reader // over gz, or over spool once the member is verified
 	inMember      bool          // reading records from the gzip member at memberOff
 	memberOff     int64
 	memberRecords int
+	spool         *spool  // the rest of a member holding several records
+	spoolMem      int     // bytes of a spool kept in memory before a temporary file is used
 	skipped       []error // warnings for the next record
 }
+
+// spoolMemDefault is how much of a gzip member holding several records
+// (a whole file gzipped as one stream) is kept in memory; the rest goes to
+// a temporary file.
+const spoolMemDefault = 32 << 20
 
 // Open opens a .warc or .warc.gz file; gzip is recognised by its magic
 // bytes, not by the name.
@@ -64,8 +71,9 @@ func Open(path string) (*Reader, error) {
 func NewReader(r io.Reader) (*Reader, error) {
 	cr := &countingReader{r: r}
 	rd := &Reader{
-		cr: cr,
-		br: bufio.NewReaderSize(cr, 256<<10),
+		cr:       cr,
+		spoolMem: spoolMemDefault,
+		br:       bufio.NewReaderSize(cr, 256<<10),
 		// Lenient, but with SpecViolationPolicy at ErrWarn so that gowarc
 		// reads each block fully, caches it and checks its block digest.
 		um: gowarc.NewUnmarshaler(
@@ -97,13 +105,27 @@ func NewReader(r io.Reader) (*Reader, error) {
 	}
 }
 
-// Close closes the file opened by Open. For NewReader it does nothing.
+// Close removes the temporary file a gzip member holding several records
+// may need (see Next) and closes the file opened by Open; it does not close
+// the io.Reader given to NewReader.
 func (r *Reader) Close() error {
-	if r.closer == nil {
+	err := r.endMember()
+	if r.closer != nil {
+		err = errors.Join(err, r.closer.Close())
+		r.closer = nil
+	}
+	return err
+}
+
+// endMember ends the reading of the current gzip member, dropping any part
+// of it not read yet.
+func (r *Reader) endMember() error {
+	r.inMember = false
+	if r.spool == nil {
 		return nil
 	}
-	err := r.closer.Close()
-	r.closer = nil
+	err := r.spool.release()
+	r.spool = nil
 	return err
 }
 
@@ -118,33 +140,48 @@ func (r *Reader) pos() int64 { return r.cr.n - int64(r.br.Buffered()) }
 // caller may call Next again: it resynchronises at the next "WARC/" line or
 // gzip member, so the records after a damaged one can still be read (those
 // in the damaged stretch are lost).
+//
+// No record is returned from a gzip member before the member has been read
+// to its end and its CRC and size checked: a corrupt member gives an error
+// naming its offset, never a record. When a member holds more than one
+// record (a file gzipped as a whole), the rest of it is decompressed ahead,
+// into memory and then a temporary file, which Close removes.
 func (r *Reader) Next() (*Record, error) {
 	for {
 		if r.inMember {
 			more, err := skipBlank(r.gzbr)
 			if err != nil {
-				r.inMember = false
+				r.endMember()
 				return nil, fmt.Errorf("warc: gzip member at offset %d: %w", r.memberOff, err)
 			}
 			if !more {
-				r.inMember = false
+				if err := r.endMember(); err != nil {
+					return nil, fmt.Errorf("warc: gzip member at offset %d: %w", r.memberOff, err)
+				}
 				continue
 			}
 			rec, err := r.unmarshal(r.gzbr, r.memberOff)
 			if err != nil {
-				r.inMember = false // drop the rest of the member
+				r.endMember() // drop the rest of the member
 				return nil, err
 			}
 			r.memberRecords++
+			// Reaching the end of the member makes gzip check its CRC and
+			// size; bytes after the record mean reading them all first.
 			more, err = skipBlank(r.gzbr)
+			if err == nil && more && r.spool == nil {
+				err = r.spoolMember()
+			}
 			switch {
 			case err != nil: // e.g. a CRC mismatch: the record cannot be trusted
-				r.inMember = false
+				r.endMember()
 				return nil, fmt.Errorf("warc: gzip member at offset %d: %w", r.memberOff, err)
 			case more:
 				rec.Warnings = append(rec.Warnings, errors.New("several records in one gzip member: Offset is the member's, Length unknown"))
 			default:
-				r.inMember = false
+				if err := r.endMember(); err != nil {
+					return nil, fmt.Errorf("warc: gzip member at offset %d: %w", r.memberOff, err)
+				}
 				if r.memberRecords == 1 {
 					rec.Length = r.pos() - r.memberOff
 				} else {
@@ -200,6 +237,78 @@ func (r *Reader) Next() (*Record, error) {
 	}
 }
 
+// spoolMember reads the rest of the current gzip member into a spool, so
+// that gzip checks the member's CRC and size, and goes on reading the
+// member's records from the spool.
+func (r *Reader) spoolMember() error {
+	sp := &spool{memMax: r.spoolMem}
+	if _, err := io.Copy(sp, r.gzbr); err != nil {
+		return errors.Join(err, sp.release())
+	}
+	rd, err := sp.reader()
+	if err != nil {
+		return errors.Join(err, sp.release())
+	}
+	r.spool = sp
+	r.gzbr.Reset(rd)
+	return nil
+}
+
+// spool holds bytes in memory up to memMax, the rest in a temporary file.
+type spool struct {
+	memMax int
+	mem    bytes.Buffer
+	file   *os.File
+}
+
+func (s *spool) Write(p []byte) (int, error) {
+	done := 0
+	if s.file == nil {
+		n := max(0, min(len(p), s.memMax-s.mem.Len()))
+		s.mem.Write(p[:n])
+		done, p = n, p[n:]
+		if len(p) == 0 {
+			return done, nil
+		}
+		f, err := os.CreateTemp("", "newsarc-warc-member-*")
+		if err != nil {
+			return done, fmt.Errorf("spool gzip member: %w", err)
+		}
+		s.file = f
+	}
+	n, err := s.file.Write(p)
+	if err != nil {
+		err = fmt.Errorf("spool gzip member: %w", err)
+	}
+	return done + n, err
+}
+
+// reader returns the spooled bytes from the start.
+func (s *spool) reader() (io.Reader, error) {
+	if s.file == nil {
+		return &s.mem, nil
+	}
+	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("spool gzip member: %w", err)
+	}
+	return io.MultiReader(&s.mem, s.file), nil
+}
+
+// release removes the temporary file, if any.
+func (s *spool) release() error {
+	s.mem = bytes.Buffer{}
+	if s.file == nil {
+		return nil
+	}
+	name := s.file.Name()
+	err := errors.Join(s.file.Close(), os.Remove(name))
+	s.file = nil
+	if err != nil {
+		return fmt.Errorf("spool gzip member: %w", err)
+	}
+	return nil
+}
+
 // skipBlank discards CR, LF and spaces and reports whether more bytes follow.
 func skipBlank(br *bufio.Reader) (more bool, err error) {
 	for {
@@ -231,6 +340,13 @@ func (r *Reader) resync(start int64) {
 	r.skipped = append(r.skipped, fmt.Errorf("skipped %d bytes at offset %d: no record there", r.pos()-start, start))
 }
 
+// isDigestValidation tells a gowarc validation finding about a block or
+// payload digest: a mismatch, or a value it cannot decode.
+func isDigestValidation(v error) bool {
+	var de *gowarc.DigestError
+	return errors.As(v, &de) || strings.HasPrefix(v.Error(), "block: ") || strings.HasPrefix(v.Error(), "payload: ")
+}
+
 // unmarshal reads one uncompressed record from br with gowarc.
 func (r *Reader) unmarshal(br *bufio.Reader, off int64) (*Record, error) {
 	raw, rawOK := peekHeader(br)
@@ -254,11 +370,10 @@ func (r *Reader) unmarshal(br *bufio.Reader, off int64) (*Record, error) {
 	rec := &Record{Offset: off, Warnings: r.skipped, Header: raw.fields, Version: raw.version, headerLen: raw.n}
 	r.skipped = nil
 	for _, v := range validation {
-		var de *gowarc.DigestError
 		var he *gowarc.HeaderFieldError
 		switch {
-		case errors.As(v, &de):
-			continue // digests are checked below
+		case isDigestValidation(v):
+			continue // digests are checked below, or just after for a truncated block
 		case errors.As(v, &he) && strings.HasSuffix(he.FieldName, "URI") && strings.HasPrefix(raw.get(he.FieldName), "<"):
 			continue // "<uri>", as WARC/1.0 examples and wget write it
 		}
@@ -274,11 +389,18 @@ func (r *Reader) unmarshal(br *bufio.Reader, off int64) (*Record, error) {
 			rec.BlockTruncated = true
 			rec.Warnings = append(rec.Warnings, fmt.Errorf("%w: %d bytes, %d kept", ErrBlockTooLarge, rec.contentLength, len(rec.Block)))
 			for _, v := range validation {
-				var de *gowarc.DigestError
-				if errors.As(v, &de) {
-					rec.Warnings = append(rec.Warnings, &DigestError{Field: gowarc.WarcBlockDigest,
-						Expected: de.Algorithm + ":" + de.Expected, Computed: de.Algorithm + ":" + de.Computed})
+				// gowarc checked the block digest over the whole block
+				// (with WithSkipParseBlock a "payload" check is only
+				// the block digest again, for resource records).
+				if !isDigestValidation(v) || !strings.HasPrefix(v.Error(), "block: ") {
+					continue
 				}
+				de := &DigestError{Field: gowarc.WarcBlockDigest, Expected: raw.get(gowarc.WarcBlockDigest)}
+				var gde *gowarc.DigestError
+				if errors.As(v, &gde) {
+					de.Computed = gde.Algorithm + ":" + gde.Computed
+				}
+				rec.Warnings = append(rec.Warnings, de)
 			}
 		} else {
 			rec.Block, err = io.ReadAll(block)

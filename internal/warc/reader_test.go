@@ -5,9 +5,13 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -343,6 +347,258 @@ func TestReaderHTTPQuirks(t *testing.T) {
 		}
 		if !found || (tt.warnMatch == "" && len(r.Warnings) > 0) {
 			t.Errorf("%s: warnings %v, want one with %q", tt.name, r.Warnings, tt.warnMatch)
+		}
+	}
+}
+
+// TestReaderInjectedBytes injects bytes inside a gzip member, at many
+// places: the member gives an error naming its offset and never a record,
+// even when the damaged stream still decompresses to a record followed by
+// garbage (which gzip only reports, as a CRC error, at the member's end),
+// and every other record is read. Damage in the member's last bytes can
+// make the decoder run on into the next members, which are then lost too
+// (the input is read as a stream, never rewound).
+func TestReaderInjectedBytes(t *testing.T) {
+	f := writeFixture(t, true)
+	bad := f.written[2] // the Arabic response
+	var want []string
+	for i, w := range f.written {
+		if i != 2 {
+			want = append(want, w.ID)
+		}
+	}
+	// lostAfter reports whether ids is want without a few records right
+	// after the damaged member.
+	lostAfter := func(ids []string) bool {
+		for k := 3; k <= 5; k++ {
+			if slices.Equal(ids, append(slices.Clone(want[:2]), want[k:]...)) {
+				return true
+			}
+		}
+		return false
+	}
+	cases := 0
+	for _, inj := range [][]byte{{0}, []byte("xx"), bytes.Repeat([]byte{0x55}, 7)} {
+		for pos := bad.Offset + 10; pos < bad.Offset+bad.Length-8; pos += 4 {
+			data := append(append(bytes.Clone(f.data[:pos]), inj...), f.data[pos:]...)
+			r, err := warc.NewReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			named := false
+			for n := 0; ; n++ {
+				if n > 100 {
+					t.Fatalf("inject %x at +%d: no progress", inj, pos-bad.Offset)
+				}
+				rec, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					named = named || strings.Contains(err.Error(), fmt.Sprintf("offset %d:", bad.Offset))
+					continue
+				}
+				if rec.Offset >= bad.Offset && rec.Offset < bad.Offset+bad.Length+int64(len(inj)) {
+					t.Errorf("inject %x at +%d: record %s returned from the damaged member (warnings %v)", inj, pos-bad.Offset, rec.ID, rec.Warnings)
+				}
+				ids = append(ids, rec.ID)
+			}
+			r.Close()
+			nearEnd := pos >= bad.Offset+bad.Length-30 && lostAfter(ids)
+			if !named || (!slices.Equal(ids, want) && !nearEnd) {
+				t.Errorf("inject %x at +%d: error naming offset %d: %v; read %v", inj, pos-bad.Offset, bad.Offset, named, ids)
+			}
+			cases++
+		}
+	}
+	if cases < 400 {
+		t.Errorf("only %d cases", cases)
+	}
+}
+
+// gzipWhole gzips data as one stream, as `gzip x.warc` does.
+func gzipWhole(data []byte) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	zw.Close()
+	return b.Bytes()
+}
+
+// TestReaderWholeFileGzipCorrupt: a WARC gzipped as one stream with a
+// damaged end gives no record at all (none can be trusted before the CRC is
+// checked at the end), an error naming offset 0, then io.EOF.
+func TestReaderWholeFileGzipCorrupt(t *testing.T) {
+	f := writeFixture(t, false)
+	gz := gzipWhole(f.data)
+	for _, at := range []int{len(gz) - 5, len(gz) - 30, len(gz) / 2} {
+		data := bytes.Clone(gz)
+		data[at] ^= 0x01
+		r, err := warc.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := r.Next()
+		if err == nil || !strings.Contains(err.Error(), "gzip member at offset 0:") && !strings.Contains(err.Error(), "record at offset 0:") {
+			t.Errorf("byte %d flipped: record %v, error %v; want an error naming offset 0", at, rec != nil, err)
+		}
+		for n := 0; err != io.EOF; n++ {
+			if n > 10 {
+				t.Fatalf("byte %d flipped: no io.EOF", at)
+			}
+			if rec, err = r.Next(); rec != nil {
+				t.Errorf("byte %d flipped: record %s returned", at, rec.ID)
+			}
+		}
+		r.Close()
+	}
+}
+
+// TestReaderWholeFileGzipSpill reads a WARC gzipped as one stream through
+// a temporary file (a tiny in-memory limit), and checks that the file is
+// gone once the member is read, and on Close in the middle of it.
+func TestReaderWholeFileGzipSpill(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	temps := func() int {
+		t.Helper()
+		ents, err := os.ReadDir(tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	f := writeFixture(t, false)
+	data := gzipWhole(f.data)
+
+	r, err := warc.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	warc.SetSpoolMem(r, 1000)
+	var ids []string
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) == 0 && temps() != 1 {
+			t.Errorf("after the first record: %d temporary files, want 1", temps())
+		}
+		if len(ids) > 0 && !bytes.Equal(rec.Block, readAll(t, f.data)[len(ids)].Block) {
+			t.Errorf("record %d: block differs", len(ids))
+		}
+		ids = append(ids, rec.ID)
+	}
+	if len(ids) != len(f.written) || ids[len(ids)-1] != f.written[len(f.written)-1].ID {
+		t.Errorf("read %d records, want %d", len(ids), len(f.written))
+	}
+	if n := temps(); n != 0 {
+		t.Errorf("%d temporary files left at the end", n)
+	}
+
+	r, err = warc.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	warc.SetSpoolMem(r, 1000)
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := temps(); n != 0 {
+		t.Errorf("%d temporary files left after Close", n)
+	}
+}
+
+// TestReaderDigests checks that block and payload digests that do not
+// match are reported as *DigestError, and only those: a chunked response's
+// payload digest may be over the dechunked body (the WARC spec) or the raw
+// chunked body (wget).
+func TestReaderDigests(t *testing.T) {
+	sha256hex := func(b []byte) string { s := sha256.Sum256(b); return "sha256:" + hex.EncodeToString(s[:]) }
+	chunkedBody := "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n"
+	chunked := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkedBody
+	plain := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello, world"
+	head := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+	dns := "20240101000000\nexample.com. 300 IN A 192.0.2.1\n"
+	const ok = "" // block digest: the right one
+	tests := []struct {
+		name, typ, ctype, block string
+		blockDigest             string // ok: computed; "-": none
+		payloadDigest           string
+		maxBlock                int64
+		want                    []string // fields of the *DigestError warnings, in order
+	}{
+		{"chunked, payload over dechunked body", "response", "application/http; msgtype=response", chunked, ok, warc.Digest([]byte("hello, world")), 0, nil},
+		{"chunked, payload over raw body (wget)", "response", "application/http; msgtype=response", chunked, ok, warc.Digest([]byte(chunkedBody)), 0, nil},
+		{"chunked, payload over neither", "response", "application/http; msgtype=response", chunked, ok, warc.Digest([]byte("hello")), 0, []string{"WARC-Payload-Digest"}},
+		{"payload mismatch", "response", "application/http; msgtype=response", plain, ok, warc.Digest([]byte("hello")), 0, []string{"WARC-Payload-Digest"}},
+		{"block mismatch", "response", "application/http; msgtype=response", plain, warc.Digest([]byte("x")), warc.Digest([]byte("hello, world")), 0, []string{"WARC-Block-Digest"}},
+		{"both", "response", "application/http; msgtype=response", plain, warc.Digest([]byte("x")), warc.Digest([]byte("x")), 0, []string{"WARC-Block-Digest", "WARC-Payload-Digest"}},
+		{"sha256 base16, lower-case base32", "response", "application/http; msgtype=response", plain, sha256hex([]byte(plain)), strings.ToLower(warc.Digest([]byte("hello, world"))), 0, nil},
+		{"undecodable block digest", "response", "application/http; msgtype=response", plain, "sha1:not-base32!", warc.Digest([]byte("hello, world")), 0, []string{"WARC-Block-Digest"}},
+		{"empty payload digest value", "response", "application/http; msgtype=response", plain, ok, "sha1:", 0, []string{"WARC-Payload-Digest"}},
+		{"no digests", "response", "application/http; msgtype=response", plain, "-", "", 0, nil},
+		{"revisit: payload digest is the original's", "revisit", "application/http; msgtype=response", head, ok, warc.Digest([]byte("original")), 0, nil},
+		{"revisit block mismatch", "revisit", "application/http; msgtype=response", head, warc.Digest([]byte("x")), warc.Digest([]byte("original")), 0, []string{"WARC-Block-Digest"}},
+		{"non-HTTP response: payload is the block", "response", "text/dns", dns, ok, warc.Digest([]byte(dns)), 0, nil},
+		{"non-HTTP response mismatch", "response", "text/dns", dns, ok, warc.Digest([]byte("x")), 0, []string{"WARC-Payload-Digest"}},
+		{"resource mismatch", "resource", "text/plain", "hello", ok, warc.Digest([]byte("x")), 0, []string{"WARC-Payload-Digest"}},
+		{"truncated block mismatch", "response", "application/http; msgtype=response", plain + strings.Repeat("x", 70<<10), warc.Digest([]byte("x")), warc.Digest([]byte("x")), 1 << 10, []string{"WARC-Block-Digest"}},
+		{"truncated block match", "response", "application/http; msgtype=response", plain + strings.Repeat("x", 70<<10), ok, warc.Digest([]byte("x")), 1 << 10, nil},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000004>\r\n"+
+			"WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: http://example.org/\r\nContent-Type: %s\r\n", tt.typ, tt.ctype)
+		switch tt.blockDigest {
+		case ok:
+			fmt.Fprintf(&b, "WARC-Block-Digest: %s\r\n", warc.Digest([]byte(tt.block)))
+		case "-":
+		default:
+			fmt.Fprintf(&b, "WARC-Block-Digest: %s\r\n", tt.blockDigest)
+		}
+		if tt.payloadDigest != "" {
+			fmt.Fprintf(&b, "WARC-Payload-Digest: %s\r\n", tt.payloadDigest)
+		}
+		fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n%s\r\n\r\n", len(tt.block), tt.block)
+		r, err := warc.NewReader(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.MaxBlockSize = tt.maxBlock
+		rec, err := r.Next()
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		var got []string
+		for _, de := range rec.DigestErrors() {
+			got = append(got, de.Field)
+			if de.Field == "WARC-Payload-Digest" && de.Expected != tt.payloadDigest {
+				t.Errorf("%s: Expected %q, want the header's %q", tt.name, de.Expected, tt.payloadDigest)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: digest errors %v, want %v (warnings %v)", tt.name, got, tt.want, rec.Warnings)
+		}
+		for _, w := range rec.Warnings {
+			var de *warc.DigestError
+			if !errors.As(w, &de) && strings.Contains(strings.ToLower(w.Error()), "digest") {
+				t.Errorf("%s: digest trouble not as *DigestError: %v", tt.name, w)
+			}
+		}
+		if tt.name == "chunked, payload over neither" {
+			if des := rec.DigestErrors(); len(des) == 1 && des[0].Computed != warc.Digest([]byte("hello, world")) {
+				t.Errorf("%s: Computed %s, want the dechunked body's", tt.name, des[0].Computed)
+			}
 		}
 	}
 }

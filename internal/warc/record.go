@@ -3,6 +3,7 @@ package warc
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -47,8 +48,8 @@ type Record struct {
 	// ErrBlockTooLarge is in Warnings.
 	BlockTruncated bool
 	// Warnings lists what was wrong but did not stop the read: a digest
-	// that does not match (*DigestError), syntax errors, stray bytes,
-	// HTTP parsing trouble.
+	// that does not match (*DigestError, see DigestErrors), syntax errors,
+	// stray bytes, HTTP parsing trouble.
 	Warnings []error
 }
 
@@ -135,12 +136,11 @@ func (rec *Record) parseDate(field, v string) time.Time {
 // checkDigests parses the HTTP response, if any, and checks the block and
 // payload digests. The payload digest of a chunked response is accepted over
 // the dechunked body (the WARC spec's payload) or the raw body (what some
-// writers, wget among them, digest).
+// writers, wget among them, digest). The payload of a response or resource
+// record whose block is not an HTTP message is the block.
 func (rec *Record) checkDigests() {
 	if rec.BlockDigest != "" && !rec.BlockTruncated {
-		if ok, known, computed := checkDigest(rec.BlockDigest, rec.Block); known && !ok {
-			rec.Warnings = append(rec.Warnings, &DigestError{Field: gowarc.WarcBlockDigest, Expected: rec.BlockDigest, Computed: computed})
-		}
+		rec.digestMismatch(gowarc.WarcBlockDigest, rec.BlockDigest, rec.Block)
 	}
 	isHTTP := strings.HasPrefix(strings.ToLower(strings.ReplaceAll(rec.ContentType, " ", "")), "application/http") ||
 		bytes.HasPrefix(bytes.TrimLeft(rec.Block, "\r\n"), []byte("HTTP/"))
@@ -159,24 +159,53 @@ func (rec *Record) checkDigests() {
 			rec.Warnings = append(rec.Warnings, warns...)
 		}
 	}
+	// A revisit's payload digest is the original's: it can only be
+	// compared with the original record.
 	if rec.PayloadDigest == "" || rec.Type == "revisit" || rec.Type == "request" || rec.BlockTruncated {
 		return
 	}
 	switch {
 	case rec.HTTP != nil:
-		ok, known, computed := checkDigest(rec.PayloadDigest, rec.HTTP.Body)
-		if known && !ok && rec.HTTP.Chunked {
+		if rec.HTTP.Chunked {
 			n, _ := headEnd(rec.Block)
-			ok, _, _ = checkDigest(rec.PayloadDigest, rec.Block[n:])
+			if ok, _, _ := checkDigest(rec.PayloadDigest, rec.Block[n:]); ok {
+				return
+			}
 		}
-		if known && !ok {
-			rec.Warnings = append(rec.Warnings, &DigestError{Field: gowarc.WarcPayloadDigest, Expected: rec.PayloadDigest, Computed: computed})
-		}
-	case rec.Type == "resource":
-		if ok, known, computed := checkDigest(rec.PayloadDigest, rec.Block); known && !ok {
-			rec.Warnings = append(rec.Warnings, &DigestError{Field: gowarc.WarcPayloadDigest, Expected: rec.PayloadDigest, Computed: computed})
+		rec.digestMismatch(gowarc.WarcPayloadDigest, rec.PayloadDigest, rec.HTTP.Body)
+	case rec.Type == "resource" || (rec.Type == "response" && !isHTTP):
+		rec.digestMismatch(gowarc.WarcPayloadDigest, rec.PayloadDigest, rec.Block)
+	}
+}
+
+// digestMismatch checks a digest field against content and adds a
+// *DigestError to the warnings when it does not match, or a plain warning
+// when its algorithm is not supported.
+func (rec *Record) digestMismatch(field, value string, content []byte) {
+	ok, known, computed := checkDigest(value, content)
+	switch {
+	case !known:
+		rec.Warnings = append(rec.Warnings, fmt.Errorf("%s %q: algorithm not supported, not checked", field, value))
+	case !ok:
+		rec.Warnings = append(rec.Warnings, &DigestError{Field: field, Expected: value, Computed: computed})
+	}
+}
+
+// DigestErrors returns the *DigestError warnings: the block or payload
+// digests that were checked and do not match. None means every digest
+// that could be checked matched; not checked are a missing digest, a
+// revisit's payload digest (the original's), the payload digest of a block
+// cut to Reader.MaxBlockSize (its block digest is checked over the whole
+// block) and of an HTTP block that cannot be parsed.
+func (rec *Record) DigestErrors() []*DigestError {
+	var des []*DigestError
+	for _, w := range rec.Warnings {
+		var de *DigestError
+		if errors.As(w, &de) {
+			des = append(des, de)
 		}
 	}
+	return des
 }
 
 // IndexEntry returns the CDXJ entry of a response or revisit record with a

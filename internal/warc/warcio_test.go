@@ -84,7 +84,16 @@ func TestWarcioIndex(t *testing.T) {
 				if got.Concurrent != "<"+f.written[i+1].ID+">" {
 					t.Errorf("gzip=%v record %d: request Concurrent-To %q", gz, i, got.Concurrent)
 				}
-			case "revisit", "metadata":
+			case "response", "revisit":
+				wantConc := ""
+				if i > 0 && f.written[i-1].Type == "request" {
+					wantConc = "<" + f.written[i-1].ID + ">"
+				}
+				if got.Concurrent != wantConc {
+					t.Errorf("gzip=%v record %d: %s Concurrent-To %q, want %q", gz, i, w.Type, got.Concurrent, wantConc)
+				}
+			}
+			if w.Type == "revisit" || w.Type == "metadata" {
 				if got.RefersTo != "<"+f.written[2].ID+">" {
 					t.Errorf("gzip=%v record %d: Refers-To %q", gz, i, got.RefersTo)
 				}

@@ -72,6 +72,9 @@ type RevisitRecord struct {
 	RefersToTargetURI string    // the original's target URI, when known
 	RefersToDate      time.Time // the original's WARC-Date, when known
 	RefersTo          string    // the original's record id, when known
+	// Request is the HTTP request head as sent (for ProfileServerNotModified
+	// the conditional request); nil writes no request record.
+	Request []byte
 }
 
 // MetadataRecord is a metadata record about a response.
@@ -132,9 +135,12 @@ func (w *Writer) Close() error {
 // RecordID returns the deterministic record id this package gives a record:
 // "urn:uuid:" + a version 5 UUID over the record type, the target URI, the
 // date (UTC, RFC 3339 with nanoseconds) and a digest. Writer uses, for
-// response and revisit records the payload digest; for a request record the
-// payload digest of its response; for a metadata record the digest of the
-// metadata body ([Digest]).
+// response and revisit records the payload digest (RevisitRecord.PayloadDigest
+// as given, "" when a server-not-modified revisit has none); for a request
+// record the digest its companion's id uses: the response's payload digest
+// in [Writer.Exchange], RevisitRecord.PayloadDigest (possibly "") in
+// [Writer.Revisit]; for a metadata record the digest of the metadata body
+// ([Digest]). A request record has the date of its response or revisit.
 func RecordID(typ, targetURI string, date time.Time, digest string) string {
 	name := strings.Join([]string{typ, targetURI, date.UTC().Format(time.RFC3339Nano), digest}, "\n")
 	return "urn:uuid:" + uuid.NewSHA1(recordIDSpace, []byte(name)).String()
@@ -190,22 +196,33 @@ func (w *Writer) Exchange(e Exchange) (req, resp Written, err error) {
 		return req, resp, fmt.Errorf("warc: exchange %s: payload digest %s given, body has %s", e.TargetURI, e.PayloadDigest, pd)
 	}
 	respID := RecordID("response", e.TargetURI, e.Date, pd)
-	reqID := RecordID("request", e.TargetURI, e.Date, pd)
+	var reqRec *built
 	if e.Request != nil {
-		h := []field{{gowarc.WarcRecordID, reqID}, {gowarc.WarcTargetURI, e.TargetURI},
-			{gowarc.WarcConcurrentTo, respID}, {gowarc.ContentType, contentTypeHTTPRequest},
-			{gowarc.WarcBlockDigest, Digest(e.Request)}}
-		if req, err = w.write(gowarc.Request, e.Date, h, e.Request, false); err != nil {
+		reqID := RecordID("request", e.TargetURI, e.Date, pd)
+		if reqRec, err = w.buildRequest(reqID, e.TargetURI, e.Date, respID, e.Request); err != nil {
 			return req, resp, fmt.Errorf("warc: exchange %s: %w", e.TargetURI, err)
 		}
+		defer reqRec.close()
 	}
 	h := []field{{gowarc.WarcRecordID, respID}, {gowarc.WarcTargetURI, e.TargetURI}}
-	if e.Request != nil {
-		h = append(h, field{gowarc.WarcConcurrentTo, reqID})
+	if reqRec != nil {
+		h = append(h, field{gowarc.WarcConcurrentTo, reqRec.id})
 	}
 	h = append(h, field{gowarc.ContentType, contentTypeHTTPResponse},
 		field{gowarc.WarcBlockDigest, Digest(e.Response)}, field{gowarc.WarcPayloadDigest, pd})
-	if resp, err = w.write(gowarc.Response, e.Date, h, e.Response, chunked); err != nil {
+	respRec, err := w.build(gowarc.Response, e.Date, h, e.Response, chunked)
+	if err != nil {
+		return req, resp, fmt.Errorf("warc: exchange %s: %w", e.TargetURI, err)
+	}
+	defer respRec.close()
+	// Both records are built (and checked) before either is written, so that
+	// a failure leaves no half pair behind.
+	if reqRec != nil {
+		if req, err = w.emit(reqRec); err != nil {
+			return req, resp, fmt.Errorf("warc: exchange %s: %w", e.TargetURI, err)
+		}
+	}
+	if resp, err = w.emit(respRec); err != nil {
 		return req, resp, fmt.Errorf("warc: exchange %s: %w", e.TargetURI, err)
 	}
 	resp.Index = &IndexEntry{URL: e.TargetURI, Date: e.Date, Mime: mimeOf(hr), Status: hr.Status,
@@ -213,8 +230,14 @@ func (w *Writer) Exchange(e Exchange) (req, resp Written, err error) {
 	return req, resp, nil
 }
 
-// Revisit writes a revisit record. WARC-Truncated is not written: the block
-// is the whole HTTP head by the profile's definition.
+// Revisit writes a revisit record, preceded by a request record when
+// r.Request is not nil. The two are linked both ways by WARC-Concurrent-To,
+// as [Writer.Exchange] links a request and its response; the request record
+// has the revisit's target URI and date, and the id
+// RecordID("request", r.TargetURI, r.Date, r.PayloadDigest). The returned
+// Written is the revisit's (the request's follows from it: it ends where
+// the revisit starts). WARC-Truncated is not written: the block is the whole
+// HTTP head by the profile's definition.
 func (w *Writer) Revisit(r RevisitRecord) (Written, error) {
 	if r.TargetURI == "" {
 		return Written{}, errors.New("warc: revisit: empty target URI")
@@ -242,8 +265,20 @@ func (w *Writer) Revisit(r RevisitRecord) (Written, error) {
 		}
 	}
 	id := RecordID("revisit", r.TargetURI, r.Date, r.PayloadDigest)
-	h := []field{{gowarc.WarcRecordID, id}, {gowarc.WarcTargetURI, r.TargetURI},
-		{gowarc.WarcProfile, string(r.Profile)}}
+	var reqRec *built
+	if r.Request != nil {
+		reqID := RecordID("request", r.TargetURI, r.Date, r.PayloadDigest)
+		var err error
+		if reqRec, err = w.buildRequest(reqID, r.TargetURI, r.Date, id, r.Request); err != nil {
+			return Written{}, fmt.Errorf("warc: revisit %s: %w", r.TargetURI, err)
+		}
+		defer reqRec.close()
+	}
+	h := []field{{gowarc.WarcRecordID, id}, {gowarc.WarcTargetURI, r.TargetURI}}
+	if reqRec != nil {
+		h = append(h, field{gowarc.WarcConcurrentTo, reqRec.id})
+	}
+	h = append(h, field{gowarc.WarcProfile, string(r.Profile)})
 	if r.RefersTo != "" {
 		h = append(h, field{gowarc.WarcRefersTo, r.RefersTo})
 	}
@@ -260,7 +295,17 @@ func (w *Writer) Revisit(r RevisitRecord) (Written, error) {
 	if r.PayloadDigest != "" {
 		h = append(h, field{gowarc.WarcPayloadDigest, r.PayloadDigest})
 	}
-	wr, err := w.write(gowarc.Revisit, r.Date, h, block, false)
+	rec, err := w.build(gowarc.Revisit, r.Date, h, block, false)
+	if err != nil {
+		return Written{}, fmt.Errorf("warc: revisit %s: %w", r.TargetURI, err)
+	}
+	defer rec.close()
+	if reqRec != nil {
+		if _, err := w.emit(reqRec); err != nil {
+			return Written{}, fmt.Errorf("warc: revisit %s: request: %w", r.TargetURI, err)
+		}
+	}
+	wr, err := w.emit(rec)
 	if err != nil {
 		return wr, fmt.Errorf("warc: revisit %s: %w", r.TargetURI, err)
 	}
@@ -298,17 +343,54 @@ func (w *Writer) Metadata(m MetadataRecord) (Written, error) {
 
 type field struct{ name, value string }
 
-// write builds one record with gowarc and writes it, gzipped or not.
-// Header order: WARC-Type, WARC-Record-ID, WARC-Date, then h, then
-// Content-Length. chunked tells that the block's body uses chunked coding,
-// so gowarc's payload digest (over the raw body) is expected to differ from
-// ours (over the dechunked body).
+// built is a record built and checked by gowarc, not yet written.
+type built struct {
+	rec gowarc.WarcRecord
+	rt  gowarc.RecordType
+	id  string
+}
+
+// close releases the record's block; it may be called more than once.
+func (b *built) close() {
+	if b.rec != nil {
+		b.rec.Close()
+		b.rec = nil
+	}
+}
+
+// write builds one record and writes it (see build and emit).
 func (w *Writer) write(rt gowarc.RecordType, date time.Time, h []field, block []byte, chunked bool) (Written, error) {
+	b, err := w.build(rt, date, h, block, chunked)
+	if err != nil {
+		return Written{}, err
+	}
+	defer b.close()
+	return w.emit(b)
+}
+
+// buildRequest builds the request record of an exchange or revisit.
+func (w *Writer) buildRequest(id, targetURI string, date time.Time, concurrentTo string, request []byte) (*built, error) {
+	h := []field{{gowarc.WarcRecordID, id}, {gowarc.WarcTargetURI, targetURI},
+		{gowarc.WarcConcurrentTo, concurrentTo}, {gowarc.ContentType, contentTypeHTTPRequest},
+		{gowarc.WarcBlockDigest, Digest(request)}}
+	b, err := w.build(gowarc.Request, date, h, request, false)
+	if err != nil {
+		return nil, fmt.Errorf("request: %w", err)
+	}
+	return b, nil
+}
+
+// build builds one record with gowarc and checks it. Header order:
+// WARC-Type, WARC-Record-ID, WARC-Date, then h, then Content-Length.
+// chunked tells that the block's body uses chunked coding, so gowarc's
+// payload digest (over the raw body) is expected to differ from ours (over
+// the dechunked body). The caller closes the result.
+func (w *Writer) build(rt gowarc.RecordType, date time.Time, h []field, block []byte, chunked bool) (*built, error) {
 	if w.err != nil {
-		return Written{}, w.err
+		return nil, w.err
 	}
 	if date.IsZero() {
-		return Written{}, errors.New("zero date")
+		return nil, errors.New("zero date")
 	}
 	b := gowarc.NewRecordBuilder(rt, gowarc.WithDefaultDigestAlgorithm("sha1"))
 	b.AddWarcHeader(gowarc.WarcRecordID, "<"+h[0].value+">")
@@ -324,13 +406,12 @@ func (w *Writer) write(rt gowarc.RecordType, date time.Time, h []field, block []
 	b.AddWarcHeader(gowarc.ContentLength, strconv.Itoa(len(block)))
 	if _, err := b.Write(block); err != nil {
 		_ = b.Close()
-		return Written{}, fmt.Errorf("build %s record: %w", rt, err)
+		return nil, fmt.Errorf("build %s record: %w", rt, err)
 	}
 	rec, validation, err := b.Build()
 	if err != nil {
-		return Written{}, fmt.Errorf("build %s record: %w", rt, err)
+		return nil, fmt.Errorf("build %s record: %w", rt, err)
 	}
-	defer rec.Close()
 	for _, v := range validation {
 		var de *gowarc.DigestError
 		var le *gowarc.ContentLengthError
@@ -338,13 +419,24 @@ func (w *Writer) write(rt gowarc.RecordType, date time.Time, h []field, block []
 		switch {
 		case errors.As(v, &de) && chunked && strings.HasPrefix(v.Error(), "payload"):
 		case errors.As(v, &de), errors.As(v, &le):
-			return Written{}, fmt.Errorf("build %s record: %w", rt, v)
+			rec.Close()
+			return nil, fmt.Errorf("build %s record: %w", rt, v)
 		case errors.As(v, &he) && he.FieldName != "":
 			// gowarc blanks a field that fails its check (a target URI
 			// the WHATWG parser rejects, say): refuse to write that.
-			return Written{}, fmt.Errorf("build %s record: %w", rt, v)
+			rec.Close()
+			return nil, fmt.Errorf("build %s record: %w", rt, v)
 		}
 	}
+	return &built{rec: rec, rt: rt, id: h[0].value}, nil
+}
+
+// emit writes a built record, gzipped or not, and returns where it went.
+func (w *Writer) emit(b *built) (Written, error) {
+	if w.err != nil {
+		return Written{}, w.err
+	}
+	var err error
 	off := w.cw.n
 	if w.gzOn {
 		if w.gz == nil {
@@ -352,21 +444,21 @@ func (w *Writer) write(rt gowarc.RecordType, date time.Time, h []field, block []
 		} else {
 			w.gz.Reset(w.cw)
 		}
-		if _, _, err = w.m.Marshal(w.gz, rec, 0); err == nil {
+		if _, _, err = w.m.Marshal(w.gz, b.rec, 0); err == nil {
 			err = w.gz.Close()
 		}
 	} else {
-		_, _, err = w.m.Marshal(w.cw, rec, 0)
+		_, _, err = w.m.Marshal(w.cw, b.rec, 0)
 	}
 	if err != nil {
-		w.err = fmt.Errorf("write %s record: %w", rt, err)
+		w.err = fmt.Errorf("write %s record: %w", b.rt, err)
 		return Written{}, w.err
 	}
 	n := w.cw.n - off
 	if !w.gzOn {
 		n -= int64(len("\r\n\r\n")) // the record terminator is not counted, as in CDX indexes
 	}
-	return Written{ID: h[0].value, Type: rt.String(), Offset: off, Length: n}, nil
+	return Written{ID: b.id, Type: b.rt.String(), Offset: off, Length: n}, nil
 }
 
 func formatDate(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -124,23 +124,52 @@ func TestWriterRoundTrip(t *testing.T) {
 					}
 				}
 			}
-			// Request and response name each other.
-			for _, rec := range recs {
+			// A request and its response or revisit name each other, the
+			// request comes first, and its id follows RecordID's rule.
+			pairs := map[string]int{}
+			for i, rec := range recs {
 				if rec.Type != "request" {
 					continue
 				}
 				if len(rec.ConcurrentTo) != 1 {
 					t.Fatalf("request %s: Concurrent-To %v", rec.ID, rec.ConcurrentTo)
 				}
-				resp := byID[rec.ConcurrentTo[0]]
-				if resp == nil || resp.Type != "response" || len(resp.ConcurrentTo) != 1 || resp.ConcurrentTo[0] != rec.ID {
-					t.Errorf("request %s: Concurrent-To %v does not name a response naming it back", rec.ID, rec.ConcurrentTo)
+				other := byID[rec.ConcurrentTo[0]]
+				if other == nil || (other.Type != "response" && other.Type != "revisit") || len(other.ConcurrentTo) != 1 || other.ConcurrentTo[0] != rec.ID {
+					t.Errorf("request %s: Concurrent-To %v does not name a response or revisit naming it back", rec.ID, rec.ConcurrentTo)
+					continue
+				}
+				if i+1 >= len(recs) || recs[i+1] != other {
+					t.Errorf("request %s: its %s does not follow it", rec.ID, other.Type)
+				}
+				if !other.Date.Equal(rec.Date) || other.TargetURI != rec.TargetURI {
+					t.Errorf("request %s: %s %s, its %s %s %s", rec.ID, rec.TargetURI, rec.Date, other.Type, other.TargetURI, other.Date)
+				}
+				if want := warc.RecordID("request", rec.TargetURI, rec.Date, other.PayloadDigest); rec.ID != want {
+					t.Errorf("request %s: id, want %s", rec.ID, want)
+				}
+				if rec.ContentType != "application/http; msgtype=request" || rec.BlockDigest != warc.Digest(rec.Block) {
+					t.Errorf("request %s: content type %q, block digest %s", rec.ID, rec.ContentType, rec.BlockDigest)
+				}
+				pairs[other.Type]++
+			}
+			if pairs["response"] != 3 || pairs["revisit"] != 2 {
+				t.Errorf("request pairs %v, want 3 responses and 2 revisits", pairs)
+			}
+			// The identical-payload revisit has the original's payload
+			// digest; the server-not-modified one has none.
+			var revisits []*warc.Record
+			for _, rec := range recs {
+				if rec.Type == "revisit" {
+					revisits = append(revisits, rec)
 				}
 			}
-			// The identical-payload revisit has the original's payload digest.
-			if recs[8].PayloadDigest != recs[2].PayloadDigest || warc.ProfileOf(recs[8].Profile) != warc.ProfileIdenticalPayloadDigest ||
-				warc.ProfileOf(recs[9].Profile) != warc.ProfileServerNotModified {
-				t.Errorf("revisits: digest %s vs %s, profiles %q %q", recs[8].PayloadDigest, recs[2].PayloadDigest, recs[8].Profile, recs[9].Profile)
+			if len(revisits) != 2 || revisits[0].PayloadDigest != recs[2].PayloadDigest || warc.ProfileOf(revisits[0].Profile) != warc.ProfileIdenticalPayloadDigest ||
+				revisits[1].PayloadDigest != "" || warc.ProfileOf(revisits[1].Profile) != warc.ProfileServerNotModified {
+				t.Fatalf("revisits: %d", len(revisits))
+			}
+			if !bytes.Contains(byID[revisits[1].ConcurrentTo[0]].Block, []byte("If-None-Match: \"abc\"")) {
+				t.Errorf("server-not-modified revisit's request: %q", byID[revisits[1].ConcurrentTo[0]].Block)
 			}
 		})
 	}
@@ -267,6 +296,13 @@ func TestWriterErrors(t *testing.T) {
 		}},
 		{"revisit bad profile", func(w *warc.Writer) error {
 			_, err := w.Revisit(warc.RevisitRecord{TargetURI: "http://e.com/", Date: d, Profile: "x", Block: ok})
+			return err
+		}},
+		{"revisit with request, bad refers-to URI", func(w *warc.Writer) error {
+			// The request record is fine, the revisit is not: neither is written.
+			_, err := w.Revisit(warc.RevisitRecord{TargetURI: "http://e.com/", Date: d, Profile: warc.ProfileServerNotModified,
+				Block: []byte("HTTP/1.1 304 Not Modified\r\n\r\n"), RefersToTargetURI: "http://e .com/ x",
+				Request: []byte("GET / HTTP/1.1\r\nHost: e.com\r\n\r\n")})
 			return err
 		}},
 		{"metadata without type", func(w *warc.Writer) error {

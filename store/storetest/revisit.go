@@ -226,6 +226,10 @@ func testValidators(t *testing.T, open func(t *testing.T) store.Archive) {
 			mobile, &store.Validators{URL: urlA, Version: 2, LastModified: "lm3"}},
 		{"set again", func() { put(t, a, fetch(urlA, 50, "sha256:cc", `"e5"`, "")) },
 			urlA, &store.Validators{URL: urlA, Version: 3, ETag: `"e5"`}},
+		{"an older fetch (an imported capture) does not replace them", func() { put(t, a, fetch(urlA, 45, "sha256:cc", `"old"`, "")) },
+			urlA, &store.Validators{URL: urlA, Version: 3, ETag: `"e5"`}},
+		{"nor delete them", func() { put(t, a, fetch(urlA, 46, "sha256:cc", "", "")) },
+			urlA, &store.Validators{URL: urlA, Version: 3, ETag: `"e5"`}},
 	}
 	for _, st := range steps {
 		st.do()
@@ -270,5 +274,32 @@ func testRequest(t *testing.T, open func(t *testing.T) store.Archive) {
 	}
 	if got, err := a.Request(ctx, urlB, 1); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Request of an unknown url = %q, %v; want ErrNotFound", got, err)
+	}
+}
+
+// testHasFetch: every kept fetch is found at its exact time, and nothing
+// else.
+func testHasFetch(t *testing.T, open func(t *testing.T) store.Archive) {
+	a := open(t)
+	ctx := context.Background()
+	put(t, a, snap(urlA, "cairo", at(0), "sha256:aa"))
+	put(t, a, snap(urlA, "cairo", at(10), "sha256:aa")) // a revisit
+	if _, err := a.Revisit(ctx, store.Revisit{URL: urlA, Version: 1, FetchedAt: at(20), Kind: store.FetchNotModified}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, a, snap(urlB, "cairo", at(30), "sha256:bb"))
+	for _, c := range []struct {
+		url  string
+		at   time.Time
+		want bool
+	}{
+		{urlA, at(0), true}, {urlA, at(10), true}, {urlA, at(20), true}, {urlB, at(30), true},
+		{urlA, at(30), false}, {urlB, at(0), false}, {urlA, at(0).Add(time.Nanosecond), false},
+		{urlA + "x", at(0), false}, {"https://news.example/news/", at(0), false},
+	} {
+		got, err := a.HasFetch(ctx, c.url, c.at)
+		if err != nil || got != c.want {
+			t.Errorf("HasFetch(%s, %s) = %v, %v; want %v", c.url, c.at.Format(time.RFC3339Nano), got, err, c.want)
+		}
 	}
 }

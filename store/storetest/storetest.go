@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Archive) {
 		{"RevisitInvalid", testRevisitInvalid},
 		{"RevisitSameTime", testRevisitSameTime},
 		{"Validators", testValidators},
+		{"HasFetch", testHasFetch},
 		{"Request", testRequest},
 		{"Reextract", testReextract},
 		{"Fetches", testFetches},
