@@ -698,3 +698,77 @@ func TestImportWgetDedupAndEncodings(t *testing.T) {
 		t.Errorf("export of the import: %v, want 3 responses and 3 revisits", types)
 	}
 }
+
+// warcRecord is one hand-written WARC/1.0 record.
+func warcRecord(typ, id, target, date string, extra []string, block string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "WARC/1.0\r\nWARC-Type: %s\r\nWARC-Record-ID: <urn:uuid:%s>\r\n", typ, id)
+	if target != "" {
+		fmt.Fprintf(&b, "WARC-Target-URI: %s\r\n", target)
+	}
+	if date != "" {
+		fmt.Fprintf(&b, "WARC-Date: %s\r\n", date)
+	}
+	for _, h := range extra {
+		b.WriteString(h + "\r\n")
+	}
+	ct := "application/http; msgtype=response"
+	if typ == "request" {
+		ct = "application/http; msgtype=request"
+	}
+	fmt.Fprintf(&b, "Content-Type: %s\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n", ct, len(block), block)
+	return b.String()
+}
+
+// TestImportHeritrixOrderAndBadRecords: a request written after its
+// response (Heritrix's order) is kept with it; a response without a date,
+// one that fails its payload digest and a revisit of a response that is
+// nowhere are counted and left out; the good records are imported.
+func TestImportHeritrixOrderAndBadRecords(t *testing.T) {
+	dir := t.TempDir()
+	page := func(n int) string {
+		return fmt.Sprintf(articlePage, n, fmt.Sprintf("عنوان الخبر رقم %d", n), "فقرة أولى من الخبر.", "")
+	}
+	resp := func(body string) string {
+		return "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	}
+	const u1, u2, u3 = "http://news.example/news/1", "http://news.example/news/2", "http://news.example/news/3"
+	const id1, id2, id3, id4, id5 = "00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002",
+		"00000000-0000-0000-0000-000000000003", "00000000-0000-0000-0000-000000000004", "00000000-0000-0000-0000-000000000005"
+	request := "GET /news/1 HTTP/1.1\r\nHost: news.example\r\nUser-Agent: heritrix\r\n\r\n"
+	warcFile := warcRecord("response", id1, u1, "2024-05-01T10:00:00Z", nil, resp(page(1))) +
+		warcRecord("request", id2, u1, "2024-05-01T10:00:00Z", []string{"WARC-Concurrent-To: <urn:uuid:" + id1 + ">"}, request) +
+		warcRecord("response", id3, u2, "", nil, resp(page(2))) + // no WARC-Date
+		warcRecord("response", id4, u3, "2024-05-01T10:00:02Z", []string{"WARC-Payload-Digest: sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"}, resp(page(3))) +
+		warcRecord("revisit", id5, "http://news.example/news/9", "2024-05-01T10:00:03Z", []string{
+			"WARC-Profile: http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
+			"WARC-Refers-To: <urn:uuid:99999999-0000-0000-0000-000000000000>"}, "HTTP/1.1 200 OK\r\n\r\n")
+	writeFile(t, filepath.Join(dir, "h.warc"), warcFile)
+	r := run(t, dir, "import", "h.warc")
+	if r.code != 0 {
+		t.Fatalf("import: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"new          1", "errors       2", "orphans      1"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("import summary lacks %q:\n%s\n%s", want, r.stdout, r.stderr)
+		}
+	}
+	for _, want := range []string{"without a usable WARC-Date", "does not match its digest", "neither in this import nor in the archive"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("log lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	// The request that followed its response was kept with it.
+	mustRun(t, dir, "export", "--format", "warc", "-o", "out.warc.gz")
+	types := map[string]int{}
+	for _, rec := range warcioIndex(t, filepath.Join(dir, "out.warc.gz"), "index", "-f", "warc-type") {
+		types[rec["warc-type"].(string)]++
+	}
+	if types["request"] != 1 || types["response"] != 1 {
+		t.Errorf("export after import: %v, want the response with its request", types)
+	}
+	got := exportRecords(t, dir)
+	if len(got) != 1 || got[0]["fetched_at"] != "2024-05-01T10:00:00Z" || got[0]["headline"] != "عنوان الخبر رقم 1" {
+		t.Errorf("export: %v", got)
+	}
+}
