@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -47,6 +49,7 @@ type result struct {
 // config of the working tree in the way.
 func run(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	touchOnce.Do(touchSources)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
@@ -88,4 +91,26 @@ func writeFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+var touchOnce sync.Once
+
+// touchSources stats every Go source and module file of the module, so
+// that go test's cache, which tracks the files a test reads once the tests
+// run (not in TestMain), reruns these tests when the code of the binary
+// they build changes.
+func touchSources() {
+	_ = filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != "../.." || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if name := d.Name(); strings.HasSuffix(name, ".go") || name == "go.mod" || name == "go.sum" ||
+			strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".html") {
+			_, _ = os.Stat(path)
+		}
+		return nil
+	})
 }
