@@ -235,7 +235,7 @@ func TestWARCExportImportRoundTrip(t *testing.T) {
 	recs := warcioIndex(t, warcPath, "index", "-f", "warc-type", "warc-target-uri", "warc-profile", "warc-refers-to-target-uri",
 		"warc-concurrent-to", "warc-record-id", "warc-payload-digest", "warc-block-digest", "warc-date", "offset", "length")
 	digests := map[string]bool{} // the payload digests of the records
-	for _, rec := range exportRecords(t, dir, "--all-versions") {
+	for _, rec := range exportJSONL(t, dir, "--all-versions") {
 		digests[rec["payload_digest"].(string)] = true
 	}
 	types := map[string]int{}
@@ -350,14 +350,20 @@ func TestWARCExportImportRoundTrip(t *testing.T) {
 	}
 }
 
+// historyOfDB reads `history --format json` of url from archive db ("":
+// the default one).
 func historyOfDB(t *testing.T, dir, db, url string) []map[string]any {
 	t.Helper()
-	r := mustRun(t, dir, "--db", db, "history", "--format", "json", url)
+	args := []string{"history", "--format", "json", url}
+	if db != "" {
+		args = append([]string{"--db", db}, args...)
+	}
+	r := mustRun(t, dir, args...)
 	var lines []map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatal(err)
+			t.Fatalf("history line %q: %v", l, err)
 		}
 		lines = append(lines, m)
 	}
@@ -416,7 +422,7 @@ func TestImportWgetWARC(t *testing.T) {
 	if !strings.Contains(r.stdout, "new          3") {
 		t.Fatalf("import of wget's WARC:\n%s\n%s", r.stdout, r.stderr)
 	}
-	got := exportRecords(t, dir)
+	got := exportJSONL(t, dir)
 	if len(got) != 3 {
 		t.Fatalf("export after import: %d records, want 3", len(got))
 	}
@@ -461,23 +467,6 @@ func TestImportWgetWARC(t *testing.T) {
 	if after := historyOf(t, dir, got[0]["url"].(string)); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("second import changed the history: %v, was %v", after, before)
 	}
-}
-
-func exportRecords(t *testing.T, dir string, args ...string) []map[string]any {
-	t.Helper()
-	out := mustRun(t, dir, append([]string{"export"}, args...)...).stdout
-	var recs []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		if line == "" {
-			continue
-		}
-		m := map[string]any{}
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, m)
-	}
-	return recs
 }
 
 func TestReextractAndDiff(t *testing.T) {
@@ -536,7 +525,7 @@ func TestReextractAndDiff(t *testing.T) {
 	}
 	// The new version's record names the site file that produced it; the
 	// old one is as it was.
-	recs := exportRecords(t, dir, "--all-versions")
+	recs := exportJSONL(t, dir, "--all-versions")
 	var extractors []string
 	for _, rec := range recs {
 		if rec["url"] == u3 {
@@ -767,7 +756,7 @@ func TestImportHeritrixOrderAndBadRecords(t *testing.T) {
 	if types["request"] != 1 || types["response"] != 1 {
 		t.Errorf("export after import: %v, want the response with its request", types)
 	}
-	got := exportRecords(t, dir)
+	got := exportJSONL(t, dir)
 	if len(got) != 1 || got[0]["fetched_at"] != "2024-05-01T10:00:00Z" || got[0]["headline"] != "عنوان الخبر رقم 1" {
 		t.Errorf("export: %v", got)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/newsarc/newsarc/extract"
 	"github.com/newsarc/newsarc/internal/recdiff"
-	"github.com/newsarc/newsarc/internal/urlnorm"
 	"github.com/newsarc/newsarc/store"
 )
 
@@ -58,22 +56,11 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, raw string) 
 	if o.format != "text" && o.format != "json" {
 		return usagef("--format: %q is not text or json", o.format)
 	}
-	u, err := urlnorm.Normalize(raw)
-	if err != nil {
-		return usagef("diff: %v", err)
-	}
-	cfg, db, err := g.openArchive(true)
+	u, db, versions, err := articleVersions(ctx, g, "diff", raw)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	versions, err := db.History(ctx, u)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("diff: %s is not in the archive %s", u, cfg.DB)
-	}
-	if err != nil {
-		return err
-	}
 	last := len(versions)
 	to, from := o.to, o.from
 	if to == 0 {

@@ -47,22 +47,11 @@ func runHistory(ctx context.Context, g *globalOptions, o *historyOptions, raw st
 	if o.format != "table" && o.format != "json" {
 		return usagef("--format: %q is not table or json", o.format)
 	}
-	u, err := urlnorm.Normalize(raw)
-	if err != nil {
-		return usagef("history: %v", err)
-	}
-	cfg, db, err := g.openArchive(true)
+	_, db, versions, err := articleVersions(ctx, g, "history", raw)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	versions, err := db.History(ctx, u)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("history %s: no such article in %s", u, cfg.DB)
-	}
-	if err != nil {
-		return err
-	}
 	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	if o.format == "json" {
 		enc := json.NewEncoder(g.stdout)
@@ -79,4 +68,26 @@ func runHistory(ctx context.Context, g *globalOptions, o *historyOptions, raw st
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", v.Version, ts(v.FetchedAt), ts(v.FirstSeen), ts(v.LastSeen), v.Seen, v.ContentHash, v.Origin)
 	}
 	return tw.Flush()
+}
+
+// articleVersions normalises the URL raw, opens the archive read-only and
+// reads the article's versions, for history and diff. The caller closes db.
+func articleVersions(ctx context.Context, g *globalOptions, cmd, raw string) (string, *store.DB, []store.Version, error) {
+	u, err := urlnorm.Normalize(raw)
+	if err != nil {
+		return "", nil, nil, usagef("%s: %v", cmd, err)
+	}
+	cfg, db, err := g.openArchive(true)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	versions, err := db.History(ctx, u)
+	if err != nil {
+		db.Close()
+		if errors.Is(err, store.ErrNotFound) {
+			err = fmt.Errorf("%s %s: no such article in %s", cmd, u, cfg.DB)
+		}
+		return "", nil, nil, err
+	}
+	return u, db, versions, nil
 }

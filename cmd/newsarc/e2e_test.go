@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -108,17 +107,7 @@ func summary(t *testing.T, out string) map[string]int {
 
 func historyOf(t *testing.T, dir, url string) []map[string]any {
 	t.Helper()
-	r := mustRun(t, dir, "history", "--format", "json", url)
-	var lines []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(r.stdout))
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("history line %q: %v", sc.Text(), err)
-		}
-		lines = append(lines, m)
-	}
-	return lines
+	return historyOfDB(t, dir, "", url)
 }
 
 func TestCrawlTwiceDedup(t *testing.T) {
