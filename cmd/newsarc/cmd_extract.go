@@ -49,11 +49,7 @@ stderr, so that stdout stays one JSON document.`,
 }
 
 func runExtract(ctx context.Context, g *globalOptions, o *extractOptions, arg string) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	sites, err := g.loadSites(cfg)
+	cfg, sites, err := g.configAndSites(false)
 	if err != nil {
 		return err
 	}

@@ -53,18 +53,9 @@ func runImport(ctx context.Context, g *globalOptions, files []string, withDemo b
 			return fmt.Errorf("import: %w", err)
 		}
 	}
-	cfg, err := g.loadConfig()
+	cfg, sites, err := g.configAndSites(withDemo)
 	if err != nil {
 		return err
-	}
-	sites, err := g.loadSites(cfg)
-	if err != nil {
-		return err
-	}
-	if withDemo {
-		if sites, err = addDemoSite(sites); err != nil {
-			return err
-		}
 	}
 	db, err := store.Open(cfg.DB, nil)
 	if err != nil {

@@ -66,18 +66,9 @@ type reextractCounts struct {
 }
 
 func runReextract(ctx context.Context, g *globalOptions, o *reextractOptions) error {
-	cfg, err := g.loadConfig()
+	cfg, sites, err := g.configAndSites(o.withDemo)
 	if err != nil {
 		return err
-	}
-	sites, err := g.loadSites(cfg)
-	if err != nil {
-		return err
-	}
-	if o.withDemo {
-		if sites, err = addDemoSite(sites); err != nil {
-			return err
-		}
 	}
 	if o.site != "" {
 		if _, err := findSite(sites, o.site); err != nil {

@@ -179,3 +179,22 @@ func args(min, max int) cobra.PositionalArgs {
 
 // keyURL is the log attribute of a page's URL, as elsewhere in newsarc.
 const keyURL = "url"
+
+// configAndSites loads the config and the site files, with the built-in
+// demo site added when withDemo.
+func (g *globalOptions) configAndSites(withDemo bool) (config.Config, []*config.Site, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return cfg, nil, err
+	}
+	sites, err := g.loadSites(cfg)
+	if err != nil {
+		return cfg, nil, err
+	}
+	if withDemo {
+		if sites, err = addDemoSite(sites); err != nil {
+			return cfg, nil, err
+		}
+	}
+	return cfg, sites, nil
+}
