@@ -1,21 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/newsarc/newsarc/extract"
+	"github.com/newsarc/newsarc/internal/export"
 	"github.com/newsarc/newsarc/internal/warc"
 	"github.com/newsarc/newsarc/store"
 )
@@ -89,10 +84,10 @@ func runExport(ctx context.Context, g *globalOptions, o *exportOptions) error {
 	}
 	filter := store.Filter{Site: o.site, AllVersions: o.allVersions}
 	var err error
-	if filter.Since, err = parseTime(o.since, false); err != nil {
+	if filter.Since, err = export.ParseTime(o.since, false); err != nil {
 		return usagef("--since: %v", err)
 	}
-	if filter.Until, err = parseTime(o.until, true); err != nil {
+	if filter.Until, err = export.ParseTime(o.until, true); err != nil {
 		return usagef("--until: %v", err)
 	}
 	cfg, db, err := g.openArchive(true)
@@ -105,7 +100,7 @@ func runExport(ctx context.Context, g *globalOptions, o *exportOptions) error {
 	case "warc", "cdxj":
 	default:
 		return writeOutput(g.stdout, o.output, func(w io.Writer) error {
-			return exportRecords(ctx, db, filter, o.format, w)
+			return export.Records(ctx, db, filter, o.format, w)
 		})
 	}
 	// The site files only describe the crawl in the warcinfo record: a
@@ -114,114 +109,28 @@ func runExport(ctx context.Context, g *globalOptions, o *exportOptions) error {
 	if err != nil {
 		g.logger().Warn("site files left out of the warcinfo record", "err", err)
 	}
-	e := &warcExport{cfg: cfg, sites: sites, filter: filter, filename: "newsarc.warc.gz", gzip: true}
+	e := &export.WARC{Software: "newsarc/" + fullVersion(), Config: cfg, Sites: sites, Filter: filter,
+		Filename: "newsarc.warc.gz", Gzip: true}
 	path := o.output
 	if o.format == "cdxj" {
 		path = o.warcFile
 	}
 	if path != "" && path != "-" {
-		e.filename = filepath.Base(path)
-		e.gzip = !strings.HasSuffix(path, ".warc")
+		e.Filename = filepath.Base(path)
+		e.Gzip = !strings.HasSuffix(path, ".warc")
 	}
 	var index []warc.IndexEntry
 	err = writeOutput(g.stdout, path, func(w io.Writer) error {
 		var err error
-		index, err = e.write(ctx, db, w)
+		index, err = e.Write(ctx, db, w)
 		return err
 	})
 	if err != nil || o.format != "cdxj" {
 		return err
 	}
 	return writeOutput(g.stdout, o.output, func(w io.Writer) error {
-		return warc.WriteCDXJ(w, index, e.filename)
+		return warc.WriteCDXJ(w, index, e.Filename)
 	})
-}
-
-// exportRecords streams the records that filter selects to w.
-func exportRecords(ctx context.Context, a store.Archive, filter store.Filter, format string, w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var write func(*extract.Article) error
-	switch format {
-	case "csv":
-		cw := csv.NewWriter(bw)
-		// Lines end in \n, not RFC 4180's \r\n: Go's writer would also turn
-		// the \n inside text into \r\n, changing the exported text.
-		if err := cw.Write(csvHeader); err != nil {
-			return err
-		}
-		write = func(a *extract.Article) error {
-			if err := cw.Write(csvRow(a)); err != nil {
-				return err
-			}
-			cw.Flush()
-			return cw.Error()
-		}
-	default:
-		enc := json.NewEncoder(bw)
-		enc.SetEscapeHTML(false)
-		write = func(a *extract.Article) error { return enc.Encode(a) }
-	}
-	err := a.Scan(ctx, filter, func(v store.Version, rec []byte) error {
-		var art extract.Article
-		if err := json.Unmarshal(rec, &art); err != nil {
-			return fmt.Errorf("decode record %s v%d: %w", v.URL, v.Version, err)
-		}
-		art.Version = v.Version
-		art.FirstSeen = v.FirstSeen.UTC().Format(time.RFC3339)
-		art.LastSeen = v.LastSeen.UTC().Format(time.RFC3339)
-		if art.Sections == nil {
-			art.Sections = []extract.Section{}
-		}
-		if art.Images == nil {
-			art.Images = []extract.Image{}
-		}
-		return write(&art)
-	})
-	if err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-var csvHeader = []string{"url", "site", "fetched_at", "first_seen", "last_seen", "version", "content_hash",
-	"status", "payload_digest", "extractor", "language", "direction", "label", "headline", "source",
-	"published_at", "sections", "images", "text"}
-
-func csvRow(a *extract.Article) []string {
-	return []string{a.URL, a.Site, a.FetchedAt, a.FirstSeen, a.LastSeen, strconv.Itoa(a.Version), a.ContentHash,
-		strconv.Itoa(a.Status), a.PayloadDigest, a.Extractor, a.Language, a.Direction, a.Label, a.Headline, a.Source,
-		a.PublishedAt, jsonString(a.Sections), jsonString(a.Images), a.Text}
-}
-
-// jsonString is v as compact JSON, with <, > and & left as they are (as in
-// the JSON Lines export).
-func jsonString(v any) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return ""
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// parseTime reads RFC 3339 or YYYY-MM-DD (UTC). A date-only end of range
-// is the start of the next day, so that the named day is included.
-func parseTime(s string, end bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is neither RFC 3339 (2026-11-29T10:00:00Z) nor YYYY-MM-DD", s)
-	}
-	if end {
-		t = t.AddDate(0, 0, 1)
-	}
-	return t, nil
 }
 
 // writeOutput runs fn on stdout, or on a temporary file beside path that

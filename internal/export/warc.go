@@ -1,4 +1,4 @@
-package main
+package export
 
 import (
 	"bufio"
@@ -16,17 +16,18 @@ import (
 	"github.com/newsarc/newsarc/store"
 )
 
-// warcExport is one WARC export: what goes into its warcinfo record and
-// where the records go.
-type warcExport struct {
-	cfg      config.Config
-	sites    []*config.Site
-	filter   store.Filter
-	filename string // the WARC's file name, as the warcinfo and the CDXJ index name it
-	gzip     bool
+// WARC is one WARC export: what goes into its warcinfo record and which
+// fetches it holds.
+type WARC struct {
+	Software string // "newsarc/VERSION", for the warcinfo record
+	Config   config.Config
+	Sites    []*config.Site
+	Filter   store.Filter
+	Filename string // the WARC's file name, as the warcinfo and the CDXJ index name it
+	Gzip     bool   // one gzip member per record
 }
 
-// write streams every fetch the filter selects to out as WARC/1.1 records
+// Write streams every fetch the filter selects to out as WARC/1.1 records
 // and returns the index entries of its response and revisit records.
 //
 // The mapping (docs/archive-format.md):
@@ -40,10 +41,10 @@ type warcExport struct {
 //
 // and a revisit whose request head is stored is preceded by it, as a
 // request record linked to the revisit by WARC-Concurrent-To.
-func (e *warcExport) write(ctx context.Context, a store.Archive, out io.Writer) ([]warc.IndexEntry, error) {
+func (e *WARC) Write(ctx context.Context, a store.Archive, out io.Writer) ([]warc.IndexEntry, error) {
 	bw := bufio.NewWriterSize(out, 256<<10)
-	w := warc.NewWriter(bw, e.gzip)
-	if _, err := w.Info(time.Now().UTC(), e.filename, e.info()); err != nil {
+	w := warc.NewWriter(bw, e.Gzip)
+	if _, err := w.Info(time.Now().UTC(), e.Filename, e.info()); err != nil {
 		return nil, fmt.Errorf("warcinfo: %w", err)
 	}
 	var index []warc.IndexEntry
@@ -52,7 +53,7 @@ func (e *warcExport) write(ctx context.Context, a store.Archive, out io.Writer) 
 			index = append(index, *wr.Index)
 		}
 	}
-	err := a.Fetches(ctx, e.filter, func(f store.Fetch) error {
+	err := a.Fetches(ctx, e.Filter, func(f store.Fetch) error {
 		switch {
 		case f.Kind == store.FetchVersion && f.Origin == store.OriginReextract:
 			src := warc.RecordID("response", f.OriginalTarget, f.Original.FetchedAt, f.PayloadDigest)
@@ -102,7 +103,7 @@ func (e *warcExport) write(ctx context.Context, a store.Archive, out io.Writer) 
 
 // metadata writes the version's extracted record, as export gives it, in
 // a metadata record that refers to the response it was extracted from.
-func (e *warcExport) metadata(w *warc.Writer, f *store.Fetch, refersTo string) error {
+func (e *WARC) metadata(w *warc.Writer, f *store.Fetch, refersTo string) error {
 	var art extract.Article
 	if err := json.Unmarshal(f.Record, &art); err != nil {
 		return fmt.Errorf("decode record %s v%d: %w", f.URL, f.Version, err)
@@ -122,29 +123,29 @@ func (e *warcExport) metadata(w *warc.Writer, f *store.Fetch, refersTo string) e
 
 // info is the warcinfo record's fields: the software, the crawl settings
 // and the export's selection.
-func (e *warcExport) info() [][2]string {
+func (e *WARC) info() [][2]string {
 	f := [][2]string{
-		{"software", "newsarc/" + fullVersion()},
+		{"software", e.Software},
 		{"format", "WARC File Format 1.1"},
 		{"conformsTo", "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"},
-		{"http-header-user-agent", e.cfg.UserAgent},
+		{"http-header-user-agent", e.Config.UserAgent},
 		{"robots", "obey"},
-		{"newsarc-concurrency", strconv.Itoa(e.cfg.Concurrency)},
-		{"newsarc-timeout", time.Duration(e.cfg.Timeout).String()},
-		{"newsarc-max-body-bytes", strconv.FormatInt(e.cfg.MaxBodyBytes, 10)},
+		{"newsarc-concurrency", strconv.Itoa(e.Config.Concurrency)},
+		{"newsarc-timeout", time.Duration(e.Config.Timeout).String()},
+		{"newsarc-max-body-bytes", strconv.FormatInt(e.Config.MaxBodyBytes, 10)},
 	}
-	for _, s := range e.sites {
+	for _, s := range e.Sites {
 		f = append(f, [2]string{"newsarc-site", fmt.Sprintf("%s file=%s sha256=%s", s.Name, filepath.Base(s.File), s.Hash)})
 	}
 	sel := "all sites"
-	if e.filter.Site != "" {
-		sel = "site " + e.filter.Site
+	if e.Filter.Site != "" {
+		sel = "site " + e.Filter.Site
 	}
-	if !e.filter.Since.IsZero() {
-		sel += ", since " + e.filter.Since.Format(time.RFC3339)
+	if !e.Filter.Since.IsZero() {
+		sel += ", since " + e.Filter.Since.Format(time.RFC3339)
 	}
-	if !e.filter.Until.IsZero() {
-		sel += ", until " + e.filter.Until.Format(time.RFC3339)
+	if !e.Filter.Until.IsZero() {
+		sel += ", until " + e.Filter.Until.Format(time.RFC3339)
 	}
 	f = append(f, [2]string{"description", "newsarc archive export: " + sel})
 	return f
