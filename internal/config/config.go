@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"time"
 
@@ -23,6 +24,11 @@ type Config struct {
 	Timeout      Duration `yaml:"-"`
 	MaxBodyBytes int64    `yaml:"max_body_bytes"`
 	Listen       string   `yaml:"listen"`
+	// APIToken is the bearer token the HTTP API of `newsarc run` requires;
+	// "" = none, allowed only when Listen is a loopback address.
+	APIToken string `yaml:"api_token"`
+	// MaxConcurrentSites is how many sites `newsarc run` crawls at once.
+	MaxConcurrentSites int `yaml:"max_concurrent_sites"`
 
 	// File is the path the config was read from, "" for built-in defaults.
 	File string `yaml:"-"`
@@ -38,6 +44,9 @@ func Default() Config {
 		Timeout:      Duration(30 * time.Second),
 		MaxBodyBytes: 10 << 20,
 		Listen:       "127.0.0.1:8080",
+		// Each site's crawl keeps Concurrency requests in flight; two
+		// sites at once keep a machine busy without crowding any host.
+		MaxConcurrentSites: 2,
 	}
 }
 
@@ -93,6 +102,13 @@ func Parse(file string, data []byte) (Config, error) {
 	if c.Listen == "" {
 		c.Listen = def.Listen
 	}
+	if c.MaxConcurrentSites == 0 {
+		c.MaxConcurrentSites = def.MaxConcurrentSites
+	}
+	if c.APIToken == "" && !LoopbackListen(c.Listen) {
+		return Config{}, d.fail("$.listen", "listen",
+			fmt.Errorf("%q is reachable beyond this machine: set api_token, or listen on 127.0.0.1 or [::1]", c.Listen))
+	}
 	c.File = file
 	return c, nil
 }
@@ -105,8 +121,30 @@ func (c *Config) validate(d *doc) error {
 		return d.fail("$.timeout", "timeout", errors.New("must be positive"))
 	case c.MaxBodyBytes < 0:
 		return d.fail("$.max_body_bytes", "max_body_bytes", errors.New("must be positive"))
+	case c.MaxConcurrentSites < 0:
+		return d.fail("$.max_concurrent_sites", "max_concurrent_sites", errors.New("must be at least 1 (0 or left out: the default, 2)"))
+	}
+	if c.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+			return d.fail("$.listen", "listen", fmt.Errorf("%q is not host:port (like 127.0.0.1:8080)", c.Listen))
+		}
 	}
 	return nil
+}
+
+// LoopbackListen reports whether a listen address (host:port) binds to a
+// loopback address only: 127.0.0.0/8, ::1 or localhost. An empty host
+// binds every interface.
+func LoopbackListen(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Duration is a time.Duration written as in Go ("30s", "1m30s").
