@@ -3,6 +3,7 @@ package extract
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/andybalholm/cascadia"
@@ -64,6 +65,8 @@ type Rules struct {
 	// any is true when at least one selector is set; a site with only
 	// drop_lines goes through the generic extractor.
 	any bool
+	// set lists the record fields whose selector the site file gives.
+	set []string
 }
 
 // field is one compiled selector; a nil sel means the field is not set.
@@ -77,6 +80,16 @@ func (f field) set() bool { return f.sel != nil }
 
 // Match reports whether n matches the field's selector.
 func (f field) Match(n *html.Node) bool { return f.sel != nil && f.sel.Match(n) }
+
+// Fields returns the keys of the selectors the site file sets (label,
+// headline, source, published, body, section_heading, paragraph, image,
+// caption), in that order: what selector health is measured on.
+func (r *Rules) Fields() []string {
+	if r == nil {
+		return nil
+	}
+	return slices.Clone(r.set)
+}
 
 // Name returns the site name the rules were compiled for; "" for nil.
 func (r *Rules) Name() string {
@@ -119,6 +132,7 @@ func Compile(name, id string, sel Selectors, dropLines []string) (*Rules, error)
 		raw := strings.TrimSpace(s.raw)
 		if raw != "" {
 			r.any = true
+			r.set = append(r.set, s.key)
 		} else {
 			raw = s.def
 		}

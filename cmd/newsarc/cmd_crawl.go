@@ -133,12 +133,25 @@ func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []str
 	}
 	counts := pipe.Counts()
 	printSummary(g.stdout, time.Since(start), stats, counts)
+	for _, h := range pipeline.Unhealthy(pipe.SelectorHealth(), selectorMinPages, selectorThreshold) {
+		log.Warn("selector took nothing on most pages: has the site changed its markup?", "site", h.Site,
+			"field", h.Field, "hits", h.Hits, "pages", h.Pages)
+		fmt.Fprintf(g.stdout, "  selector %s of %s took something on %d of %d article pages: check the site file\n",
+			h.Field, h.Site, h.Hits, h.Pages)
+	}
 	if runErr == nil && counts.StoreFailed > 0 {
 		// Pages may fail; the archive may not.
 		runErr = fmt.Errorf("%d extracted articles could not be stored in %s (see the log)", counts.StoreFailed, cfg.DB)
 	}
 	return runErr
 }
+
+// A selector whose hit rate over a run of at least selectorMinPages article
+// pages falls below selectorThreshold is reported.
+const (
+	selectorMinPages  = 10
+	selectorThreshold = 0.5
+)
 
 // planCrawl picks the sites to crawl and turns the given URLs into start
 // URLs of their site, or of an ad hoc site limited to their host.

@@ -77,6 +77,8 @@ type Pipeline struct {
 
 	mu       sync.Mutex
 	fallback map[string]int64
+
+	health selectorHealth
 }
 
 // New returns a pipeline storing into archive. log nil discards.
@@ -191,6 +193,7 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		return fmt.Errorf("extract %s: %w", pg.URL, err)
 	}
 	p.articles.Add(1)
+	p.health.observe(site.Name, site.Rules, art)
 	if site.HasBody && strings.HasPrefix(art.Extractor, "generic@") {
 		p.mu.Lock()
 		p.fallback[site.Name]++
@@ -359,6 +362,10 @@ func (p *Pipeline) Counts() Counts {
 	}
 	return c
 }
+
+// SelectorHealth returns, per site and selector, on how many of the run's
+// article pages the selector took something; see Unhealthy.
+func (p *Pipeline) SelectorHealth() []FieldHealth { return p.health.snapshot() }
 
 // PayloadDigest is the WARC payload digest of body: "sha1:" + base32.
 func PayloadDigest(body []byte) string {

@@ -228,3 +228,58 @@ func TestTruncatedArticleNotStored(t *testing.T) {
 		t.Errorf("history of the cut page: %v, want not found", err)
 	}
 }
+
+// TestSelectorHealth: per selector, the pages on which it took something;
+// a selector of an expected field below the threshold is unhealthy, an
+// absent breaking-news label is not.
+func TestSelectorHealth(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rules, err := extract.Compile("news", "site:news@000000000000",
+		extract.Selectors{Label: ".breaking", Headline: "h1.t", Source: ".src", Body: ".b"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pipeline.New(db, []pipeline.Site{{Name: "news", Domains: []string{"news.example"}, Rules: rules, HasBody: true}}, nil)
+	ctx := context.Background()
+	pages := []string{
+		strings.Replace(page, `<h1 class="t">`, `<div class="src">وكالات</div><h1 class="t">`, 1),
+		strings.Replace(page, `<h1 class="t">`, `<div class="src">وكالات</div><h1 class="t">`, 1),
+		page, // no source line
+		`<html><body><article><h1>عنوان</h1><p>فقرة طويلة بما يكفي ليأخذها المستخرج العام من الصفحة، وهي الفقرة الأولى.</p>
+<p>وفقرة ثانية طويلة كذلك حتى يعدها المستخرج العام نص الخبر لا مجرد سطر عابر.</p></article></body></html>`, // body selector misses
+	}
+	for i, body := range pages {
+		pg := newPage(t, strings.Replace(body, "%s", fmt.Sprintf("الفقرة %d.", i), 1), true, time.Now())
+		pg.URL = fmt.Sprintf("https://news.example/news/%d", i)
+		pg.FinalURL, _ = url.Parse(pg.URL)
+		if err := p.Handle(ctx, pg); err != nil {
+			t.Fatalf("page %d: %v", i, err)
+		}
+	}
+	p.Close()
+	got := map[string][2]int64{}
+	for _, h := range p.SelectorHealth() {
+		if h.Site != "news" {
+			t.Errorf("health of site %q", h.Site)
+		}
+		got[h.Field] = [2]int64{h.Hits, h.Pages}
+	}
+	want := map[string][2]int64{"label": {0, 3}, "headline": {3, 3}, "source": {2, 3}, "body": {3, 4}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("selector health %v, want %v", got, want)
+	}
+	var bad []string
+	for _, h := range pipeline.Unhealthy(p.SelectorHealth(), 3, 0.8) {
+		bad = append(bad, h.Field)
+	}
+	if fmt.Sprint(bad) != "[body source]" {
+		t.Errorf("unhealthy %v, want body (3/4) and source (2/3), not the label", bad)
+	}
+	if len(pipeline.Unhealthy(p.SelectorHealth(), 5, 0.8)) != 0 {
+		t.Error("unhealthy on fewer pages than the minimum")
+	}
+}
