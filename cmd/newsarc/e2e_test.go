@@ -361,3 +361,34 @@ func TestSiteWithoutSelectorsAndAdHoc(t *testing.T) {
 		t.Errorf("ad hoc export: %v", got)
 	}
 }
+
+// TestSelectorWarning: a selector that takes nothing on most article pages
+// (the site changed its markup) is reported at the end of the crawl.
+func TestSelectorWarning(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		for i := 1; i <= 12; i++ {
+			fmt.Fprintf(w, `<a href="/news/%d">%d</a> `, i, i)
+		}
+	})
+	mux.HandleFunc("/news/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, articlePage, n, fmt.Sprintf("خبر رقم %d", n), "نص الخبر الأول في الصفحة.", "")
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	dir := t.TempDir()
+	site := strings.Replace(fmt.Sprintf(e2eSiteFile, srv.URL), `source: ".article-source"`, `source: ".byline"`, 1)
+	writeFile(t, filepath.Join(dir, "configs/sites/cairo.yaml"), site)
+	r := mustRun(t, dir, "crawl", "--site", "cairo")
+	if !strings.Contains(r.stdout, "selector source of cairo took something on 0 of 12 article pages") {
+		t.Errorf("no selector warning:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "selector headline") || strings.Contains(r.stdout, "selector label") {
+		t.Errorf("warning for a healthy selector:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "has the site changed its markup") {
+		t.Errorf("no log warning:\n%s", r.stderr)
+	}
+}
