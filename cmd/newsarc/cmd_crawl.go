@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"sort"
 	"time"
@@ -106,44 +107,79 @@ func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []str
 	// Close flushes what is pending even when ctx was cancelled.
 	defer db.Close()
 
-	pipe := pipeline.New(db, plan.pipe, log)
-	ccfg := crawler.Config{
+	ccfg := crawlerConfig(cfg, log)
+	ccfg.MaxPages = o.maxPages
+	if changed("concurrency") {
+		ccfg.Concurrency = o.concurrency
+	}
+	res, runErr := crawlOnce(ctx, db, ccfg, plan, log, func(c *crawler.Crawler, p *pipeline.Pipeline) func() {
+		return startProgress(g.stderr, o.progress, log, c, p)
+	})
+	if err := db.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("close archive: %w", err)
+	}
+	printSummary(g.stdout, res.took, res.stats, res.counts)
+	reportSelectors(g.stdout, log, res.health)
+	if runErr == nil && res.counts.StoreFailed > 0 {
+		// Pages may fail; the archive may not.
+		runErr = fmt.Errorf("%d extracted articles could not be stored in %s (see the log)", res.counts.StoreFailed, cfg.DB)
+	}
+	return runErr
+}
+
+// crawlerConfig is the crawler's part of the main config.
+func crawlerConfig(cfg config.Config, log *slog.Logger) crawler.Config {
+	return crawler.Config{
 		UserAgent:    cfg.UserAgent,
 		Concurrency:  cfg.Concurrency,
 		Timeout:      time.Duration(cfg.Timeout),
 		MaxBodyBytes: cfg.MaxBodyBytes,
-		MaxPages:     o.maxPages,
 		Logger:       log,
-		Validators:   pipe.Validators,
 	}
-	if changed("concurrency") {
-		ccfg.Concurrency = o.concurrency
-	}
+}
+
+// crawlResult is what one crawl did.
+type crawlResult struct {
+	stats  crawler.Stats
+	counts pipeline.Counts
+	health []pipeline.FieldHealth
+	took   time.Duration
+}
+
+// crawlOnce crawls plan into db with the extracting and storing pipeline,
+// and stores everything fetched before it returns, also when ctx is
+// cancelled. progress, when not nil, starts a display and returns its stop.
+func crawlOnce(ctx context.Context, db store.Archive, ccfg crawler.Config, plan *crawlPlan, log *slog.Logger,
+	progress func(*crawler.Crawler, *pipeline.Pipeline) func()) (crawlResult, error) {
+	pipe := pipeline.New(db, plan.pipe, log)
+	ccfg.Validators = pipe.Validators
 	c, err := crawler.New(ccfg, plan.crawl, pipe.Handle)
 	if err != nil {
-		return err
+		pipe.Close()
+		return crawlResult{}, err
 	}
 	start := time.Now()
-	stopProgress := startProgress(g.stderr, o.progress, log, c, pipe)
-	stats, runErr := c.Run(ctx)
-	pipe.Close()
-	stopProgress()
-	if err := db.Close(); err != nil && runErr == nil {
-		runErr = fmt.Errorf("close archive: %w", err)
+	stop := func() {}
+	if progress != nil {
+		stop = progress(c, pipe)
 	}
-	counts := pipe.Counts()
-	printSummary(g.stdout, time.Since(start), stats, counts)
-	for _, h := range pipeline.Unhealthy(pipe.SelectorHealth(), selectorMinPages, selectorThreshold) {
+	stats, err := c.Run(ctx)
+	pipe.Close()
+	stop()
+	return crawlResult{stats: stats, counts: pipe.Counts(), health: pipe.SelectorHealth(), took: time.Since(start)}, err
+}
+
+// reportSelectors logs and prints the selectors that took nothing on most
+// article pages of a crawl.
+func reportSelectors(w io.Writer, log *slog.Logger, health []pipeline.FieldHealth) {
+	for _, h := range pipeline.Unhealthy(health, selectorMinPages, selectorThreshold) {
 		log.Warn("selector took nothing on most pages: has the site changed its markup?", "site", h.Site,
 			"field", h.Field, "hits", h.Hits, "pages", h.Pages)
-		fmt.Fprintf(g.stdout, "  selector %s of %s took something on %d of %d article pages: check the site file\n",
-			h.Field, h.Site, h.Hits, h.Pages)
+		if w != nil {
+			fmt.Fprintf(w, "  selector %s of %s took something on %d of %d article pages: check the site file\n",
+				h.Field, h.Site, h.Hits, h.Pages)
+		}
 	}
-	if runErr == nil && counts.StoreFailed > 0 {
-		// Pages may fail; the archive may not.
-		runErr = fmt.Errorf("%d extracted articles could not be stored in %s (see the log)", counts.StoreFailed, cfg.DB)
-	}
-	return runErr
 }
 
 // A selector whose hit rate over a run of at least selectorMinPages article

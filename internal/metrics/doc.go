@@ -12,7 +12,7 @@
 //
 //	pages_fetched_total{site,code}          counter: responses by status code; code "error" when none came
 //	response_bytes_total{site}              counter: response body bytes
-//	fetch_duration_seconds{site}            histogram: request to last body byte, buckets 10ms..30s
+//	fetch_duration_seconds{site}            histogram: time per fetch as the caller measured it, buckets 10ms..30s
 //	not_modified_total{site}                counter: 304 answers to conditional requests
 //	snapshots_total{site,outcome}           counter: outcome "new" (a new version) or "unchanged"
 //	extraction_failures_total{site}         counter: article pages the extractor could not read

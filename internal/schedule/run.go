@@ -53,7 +53,8 @@ func (s *Scheduler) fire(j *job) {
 	s.mu.Unlock()
 	s.log.Info("run started", keyJob, j.name, keySlot, slot, keyWait, start.Sub(fired))
 
-	err, panicked := call(ctx, run)
+	stack, err := call(ctx, run)
+	panicked := stack != nil
 	end := time.Now()
 	took := end.Sub(start)
 	cancelled := !panicked && err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled)
@@ -73,7 +74,7 @@ func (s *Scheduler) fire(j *job) {
 		s.log.Info("run finished", keyJob, j.name, keySlot, slot, keyTook, took)
 	case panicked:
 		s.log.Error("run panicked", keyJob, j.name, keySlot, slot, keyTook, took, keyErr, err,
-			keyStack, string(debug.Stack()))
+			keyStack, string(stack))
 	case cancelled:
 		s.log.Info("run cancelled", keyJob, j.name, keySlot, slot, keyTook, took, keyErr, err)
 	default:
@@ -114,12 +115,13 @@ func (s *Scheduler) release(j *job) {
 	}
 }
 
-// call runs run, turning a panic into an error.
-func call(ctx context.Context, run func(context.Context) error) (err error, panicked bool) {
+// call runs run, turning a panic into an error and the panicking
+// goroutine's stack.
+func call(ctx context.Context, run func(context.Context) error) (stack []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err, panicked = fmt.Errorf("panic: %v", r), true
+			stack, err = debug.Stack(), fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return run(ctx), false
+	return nil, run(ctx)
 }
