@@ -49,7 +49,7 @@ type Options struct {
 type JobStatus struct {
 	Name     string
 	Schedule string
-	Next     time.Time // next slot; zero unless Run is running
+	Next     time.Time // next slot; zero until Run has started
 	// Running is true from the moment a slot fires until its run returns:
 	// while it waits out its jitter, waits for a MaxConcurrent slot, or runs.
 	Running     bool
