@@ -22,10 +22,10 @@ type Registry struct {
 	reg *prometheus.Registry
 
 	pages, bytes, notModified, snapshots, extractFailures *prometheus.CounterVec
-	selectorMisses, runs, revisits, revisitsChanged      *prometheus.CounterVec
-	fetchSeconds                                         *prometheus.HistogramVec
-	selectorRatio, lastSuccess                           *prometheus.GaugeVec
-	queueDepth                                           prometheus.Gauge
+	selectorMisses, runs, revisits, revisitsChanged       *prometheus.CounterVec
+	fetchSeconds                                          *prometheus.HistogramVec
+	selectorRatio, lastSuccess                            *prometheus.GaugeVec
+	queueDepth                                            prometheus.Gauge
 
 	mu      sync.Mutex
 	running map[string]map[string]*tally // site -> field -> selector tally of the run in progress
