@@ -14,6 +14,7 @@ import (
 	"github.com/newsarc/newsarc/crawler"
 	"github.com/newsarc/newsarc/internal/config"
 	"github.com/newsarc/newsarc/internal/demo"
+	"github.com/newsarc/newsarc/internal/metrics"
 	"github.com/newsarc/newsarc/internal/pipeline"
 	"github.com/newsarc/newsarc/internal/urlnorm"
 	"github.com/newsarc/newsarc/store"
@@ -112,7 +113,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []str
 	if changed("concurrency") {
 		ccfg.Concurrency = o.concurrency
 	}
-	res, runErr := crawlOnce(ctx, db, ccfg, plan, log, func(c *crawler.Crawler, p *pipeline.Pipeline) func() {
+	res, runErr := crawlOnce(ctx, db, ccfg, plan, log, nil, func(c *crawler.Crawler, p *pipeline.Pipeline) func() {
 		return startProgress(g.stderr, o.progress, log, c, p)
 	})
 	if err := db.Close(); err != nil && runErr == nil {
@@ -150,8 +151,9 @@ type crawlResult struct {
 // and stores everything fetched before it returns, also when ctx is
 // cancelled. progress, when not nil, starts a display and returns its stop.
 func crawlOnce(ctx context.Context, db store.Archive, ccfg crawler.Config, plan *crawlPlan, log *slog.Logger,
-	progress func(*crawler.Crawler, *pipeline.Pipeline) func()) (crawlResult, error) {
+	m *metrics.Registry, progress func(*crawler.Crawler, *pipeline.Pipeline) func()) (crawlResult, error) {
 	pipe := pipeline.New(db, plan.pipe, log)
+	pipe.SetMetrics(m)
 	ccfg.Validators = pipe.Validators
 	c, err := crawler.New(ccfg, plan.crawl, pipe.Handle)
 	if err != nil {

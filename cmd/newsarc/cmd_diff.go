@@ -13,12 +13,12 @@ import (
 
 	"github.com/newsarc/newsarc/extract"
 	"github.com/newsarc/newsarc/internal/recdiff"
-	"github.com/newsarc/newsarc/store"
 )
 
 type diffOptions struct {
 	from, to int
 	format   string
+	server   string
 }
 
 func newDiffCmd(g *globalOptions) *cobra.Command {
@@ -41,6 +41,7 @@ with every change, for machines.`,
 	f.IntVar(&o.from, "from", 0, "older version (default: the one before --to)")
 	f.IntVar(&o.to, "to", 0, "newer version (default: the latest)")
 	f.StringVar(&o.format, "format", "text", "text or json")
+	serverFlag(cmd, &o.server)
 	return cmd
 }
 
@@ -56,7 +57,7 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, raw string) 
 	if o.format != "text" && o.format != "json" {
 		return usagef("--format: %q is not text or json", o.format)
 	}
-	u, db, versions, err := articleVersions(ctx, g, "diff", raw)
+	u, db, versions, err := articleVersions(ctx, g, "diff", raw, o.server)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, raw string) 
 	return recdiff.WriteText(g.stdout, changes, recdiff.TextOptions{Color: colorOutput(g.stdout), BidiIsolate: true})
 }
 
-func loadArticle(ctx context.Context, db store.Archive, url string, v int) (*extract.Article, error) {
+func loadArticle(ctx context.Context, db reader, url string, v int) (*extract.Article, error) {
 	rec, err := db.Record(ctx, url, v)
 	if err != nil {
 		return nil, err

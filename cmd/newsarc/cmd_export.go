@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsarc/newsarc/internal/export"
+	"github.com/newsarc/newsarc/internal/server"
 	"github.com/newsarc/newsarc/internal/warc"
 	"github.com/newsarc/newsarc/store"
 )
@@ -23,6 +25,7 @@ type exportOptions struct {
 	allVersions bool
 	output      string
 	warcFile    string
+	server      string
 }
 
 func newExportCmd(g *globalOptions) *cobra.Command {
@@ -55,6 +58,7 @@ pywb-style replay, to -o or stdout.`,
 	f.BoolVar(&o.allVersions, "all-versions", false, "every version, not only the latest of each article")
 	f.StringVarP(&o.output, "output", "o", "", "write to FILE (replaced only when the export succeeds) instead of stdout")
 	f.StringVar(&o.warcFile, "warc-file", "", "with --format cdxj: where to write the WARC the index points into")
+	serverFlag(cmd, &o.server)
 	return cmd
 }
 
@@ -90,9 +94,12 @@ func runExport(ctx context.Context, g *globalOptions, o *exportOptions) error {
 	if filter.Until, err = export.ParseTime(o.until, true); err != nil {
 		return usagef("--until: %v", err)
 	}
-	cfg, db, err := g.openArchive(true)
+	cfg, db, client, err := g.openReader(o.server)
 	if err != nil {
 		return err
+	}
+	if client != nil {
+		return exportRemote(ctx, g, o, client)
 	}
 	defer db.Close()
 
@@ -165,4 +172,32 @@ func writeOutput(stdout io.Writer, path string, fn func(io.Writer) error) error 
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// exportRemote is export through the API of the newsarc run that holds
+// the archive: the same filters, the same bytes.
+func exportRemote(ctx context.Context, g *globalOptions, o *exportOptions, c *server.Client) error {
+	if o.format == "cdxj" {
+		return fmt.Errorf("--format cdxj needs the archive itself (the index points into a WARC written by the same export): " +
+			"export --format warc through the API and index that file, or run it when newsarc run is stopped")
+	}
+	q := url.Values{"format": {o.format}}
+	if o.site != "" {
+		q.Set("site", o.site)
+	}
+	if o.since != "" {
+		q.Set("since", o.since)
+	}
+	if o.until != "" {
+		q.Set("until", o.until)
+	}
+	if o.allVersions {
+		q.Set("all_versions", "true")
+	}
+	if o.format == "warc" && o.output != "" && o.output != "-" {
+		q.Set("filename", filepath.Base(o.output))
+	}
+	return writeOutput(g.stdout, o.output, func(w io.Writer) error {
+		return c.Export(ctx, q, w)
+	})
 }

@@ -16,6 +16,7 @@ import (
 
 type historyOptions struct {
 	format string
+	server string
 }
 
 func newHistoryCmd(g *globalOptions) *cobra.Command {
@@ -29,6 +30,7 @@ func newHistoryCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.format, "format", "table", "table or json (one object per line)")
+	serverFlag(cmd, &o.server)
 	return cmd
 }
 
@@ -47,7 +49,7 @@ func runHistory(ctx context.Context, g *globalOptions, o *historyOptions, raw st
 	if o.format != "table" && o.format != "json" {
 		return usagef("--format: %q is not table or json", o.format)
 	}
-	_, db, versions, err := articleVersions(ctx, g, "history", raw)
+	_, db, versions, err := articleVersions(ctx, g, "history", raw, o.server)
 	if err != nil {
 		return err
 	}
@@ -71,13 +73,14 @@ func runHistory(ctx context.Context, g *globalOptions, o *historyOptions, raw st
 }
 
 // articleVersions normalises the URL raw, opens the archive read-only and
-// reads the article's versions, for history and diff. The caller closes db.
-func articleVersions(ctx context.Context, g *globalOptions, cmd, raw string) (string, *store.DB, []store.Version, error) {
+// reads the article's versions, for history and diff (through the API of
+// newsarc run when it holds the archive). The caller closes db.
+func articleVersions(ctx context.Context, g *globalOptions, cmd, raw, serverURL string) (string, reader, []store.Version, error) {
 	u, err := urlnorm.Normalize(raw)
 	if err != nil {
 		return "", nil, nil, usagef("%s: %v", cmd, err)
 	}
-	cfg, db, err := g.openArchive(true)
+	cfg, db, err := g.openArticleReader(serverURL)
 	if err != nil {
 		return "", nil, nil, err
 	}

@@ -62,6 +62,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newDiffCmd(g),
 		newImportCmd(g),
 		newReextractCmd(g),
+		newRunCmd(g),
 		newSitesCmd(g),
 	)
 	return root

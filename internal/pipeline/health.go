@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/newsarc/newsarc/extract"
+	"github.com/newsarc/newsarc/internal/metrics"
 )
 
 // FieldHealth is how often one selector of a site took something over the
@@ -50,8 +51,9 @@ func Unhealthy(hs []FieldHealth, minPages int64, threshold float64) []FieldHealt
 // selectorHealth counts, per site and field, the pages on which a
 // configured selector took something.
 type selectorHealth struct {
-	mu     sync.Mutex
-	counts map[[2]string]*FieldHealth
+	mu      sync.Mutex
+	counts  map[[2]string]*FieldHealth
+	metrics *metrics.Registry
 }
 
 // measured are the fields whose result shows in the record; section
@@ -92,6 +94,7 @@ func (s *selectorHealth) observe(site string, rules *extract.Rules, art *extract
 		if hit {
 			h.Hits++
 		}
+		s.metrics.Selector(site, field, hit)
 	}
 	for _, f := range fields {
 		switch {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/newsarc/newsarc/crawler"
 	"github.com/newsarc/newsarc/extract"
+	"github.com/newsarc/newsarc/internal/metrics"
 	"github.com/newsarc/newsarc/store"
 )
 
@@ -78,7 +79,15 @@ type Pipeline struct {
 	mu       sync.Mutex
 	fallback map[string]int64
 
-	health selectorHealth
+	health  selectorHealth
+	metrics *metrics.Registry // nil: none
+}
+
+// SetMetrics makes the pipeline count its snapshots, 304s, extraction
+// failures and selector hits in m. Call it before the first Handle.
+func (p *Pipeline) SetMetrics(m *metrics.Registry) {
+	p.metrics = m
+	p.health.metrics = m
 }
 
 // New returns a pipeline storing into archive. log nil discards.
@@ -109,6 +118,7 @@ func (p *Pipeline) queue(url string) chan<- job {
 // job is one record, or one 304, waiting for the store.
 type job struct {
 	ctx     context.Context
+	site    string         // for the metrics
 	page    string         // the URL fetched, for the log
 	snap    store.Snapshot // a page fetched whole
 	revisit *store.Revisit // or a 304: snap is unused
@@ -134,11 +144,14 @@ func (p *Pipeline) write(q <-chan job) {
 			p.log.Error("store failed", keyURL, j.page, "canonical", canonical, "err", err)
 		case out.New:
 			p.fresh.Add(1)
+			p.metrics.Snapshot(j.site, true)
 			p.log.Debug("new version", keyURL, canonical, keyVersion, out.Version)
 		default:
 			p.unchanged.Add(1)
+			p.metrics.Snapshot(j.site, false)
 			if j.revisit != nil {
 				p.notModified.Add(1)
+				p.metrics.NotModified(j.site)
 			}
 		}
 	}
@@ -190,6 +203,7 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 			return nil
 		}
 		p.failed.Add(1)
+		p.metrics.ExtractFailed(site.Name)
 		return fmt.Errorf("extract %s: %w", pg.URL, err)
 	}
 	p.articles.Add(1)
@@ -205,7 +219,7 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		p.failed.Add(1)
 		return err
 	}
-	return p.enqueue(ctx, job{page: pg.URL, snap: snap}, snap.URL)
+	return p.enqueue(ctx, job{site: site.Name, page: pg.URL, snap: snap}, snap.URL)
 }
 
 // notModifiedPage counts a 304 against the version whose validators the
@@ -229,7 +243,7 @@ func (p *Pipeline) notModifiedPage(ctx context.Context, pg *crawler.Page) error 
 		Request:   pg.Request,
 		Capture:   captureProto(pg.Proto, pg.Status, pg.Header, nil),
 	}
-	return p.enqueue(ctx, job{page: pg.URL, revisit: r}, v.URL)
+	return p.enqueue(ctx, job{site: pg.Site, page: pg.URL, revisit: r}, v.URL)
 }
 
 // Validators is the crawler's Config.Validators: the ETag and

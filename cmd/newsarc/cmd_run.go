@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsarc/newsarc/internal/config"
+	"github.com/newsarc/newsarc/internal/metrics"
+	"github.com/newsarc/newsarc/internal/pipeline"
+	"github.com/newsarc/newsarc/internal/schedule"
+	"github.com/newsarc/newsarc/internal/server"
+	"github.com/newsarc/newsarc/store"
+)
+
+type runOptions struct {
+	listen   string
+	jitter   time.Duration
+	interval time.Duration // how often the sites folder is checked for changes
+}
+
+func newRunCmd(g *globalOptions) *cobra.Command {
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run [--listen ADDR]",
+		Short: "Crawl every site on its schedule and serve the archive, until stopped",
+		Long: `Run unattended: crawl each site on the cron schedule of its site file (never
+two runs of one site at once; at most max_concurrent_sites sites at a time,
+sharing the config's concurrency), and serve the archive's HTTP API and
+metrics on listen (127.0.0.1:8080 by default). Site files are reloaded on
+SIGHUP and when they change on disk; an invalid one is reported and the old
+rules stay. SIGINT or SIGTERM stops taking new pages, stores what was
+fetched, closes the archive and exits 0.`,
+		Args: args(0, 0),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			return runRun(cmd.Context(), g, o, cmd.Flags().Changed)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.listen, "listen", "", "serve the API here instead of the config's listen (\"off\": do not serve)")
+	f.DurationVar(&o.jitter, "jitter", 10*time.Second, "start each scheduled run after a random delay up to this long")
+	f.DurationVar(&o.interval, "reload-interval", 2*time.Second, "how often the sites folder is checked for changed files")
+	return cmd
+}
+
+// runGrace bounds how long a stop waits for runs in flight: the process
+// exits within 10 s of SIGTERM, with time left to store and close.
+const runGrace = 6 * time.Second
+
+func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(string) bool) error {
+	if o.jitter < 0 || o.interval <= 0 {
+		return usagef("--jitter must not be negative and --reload-interval must be positive")
+	}
+	cfg, sites, err := g.configAndSites(false)
+	if err != nil {
+		return err
+	}
+	if changed("listen") {
+		if o.listen != "off" && cfg.APIToken == "" && !config.LoopbackListen(o.listen) {
+			return usagef("--listen %s: reachable beyond this machine; set api_token in the config first", o.listen)
+		}
+		cfg.Listen = o.listen
+	}
+	log := g.logger()
+	db, err := store.Open(cfg.DB, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	d := newDaemon(cfg, db, log)
+	sched := schedule.New(schedule.Options{MaxConcurrent: cfg.MaxConcurrentSites, Jitter: o.jitter, Grace: runGrace, Logger: log})
+	if err := d.setSites(sched, sites); err != nil {
+		return err
+	}
+
+	// The API outlives the runs: it stops after them, before the archive
+	// is closed.
+	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopServing()
+	var wg sync.WaitGroup
+	if cfg.Listen != "off" {
+		ln, err := net.Listen("tcp", cfg.Listen)
+		if err != nil {
+			return fmt.Errorf("serve the API: %w", err)
+		}
+		log.Info("serving the API", "url", "http://"+ln.Addr().String())
+		h := server.New(server.Options{Archive: db, Sites: d.currentSites, Config: cfg, Metrics: d.metrics,
+			Token: cfg.APIToken, Software: "newsarc/" + fullVersion(), Logger: log})
+		wg.Go(func() {
+			if err := server.Serve(serveCtx, ln, h, time.Second, log); err != nil {
+				log.Error("API server", "err", err)
+			}
+		})
+	}
+
+	reloadCtx, stopReload := context.WithCancel(ctx)
+	wg.Go(func() { d.watchSites(reloadCtx, g, cfg, sched, o.interval) })
+
+	log.Info("running", "sites", len(sites), "scheduled", len(d.scheduled()), "max_concurrent_sites", cfg.MaxConcurrentSites)
+	runErr := sched.Run(ctx)
+	stopReload()
+	stopServing()
+	wg.Wait()
+	d.transport.CloseIdleConnections()
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("close archive: %w", err)
+	}
+	if runErr != nil {
+		log.Warn("stopped with runs still in flight; what they had stored is kept", "err", runErr)
+	}
+	log.Info("stopped")
+	return nil // a stop by signal is how a service ends
+}
+
+// daemon is the state `newsarc run` shares between its scheduled runs, the
+// API and the reloader.
+type daemon struct {
+	cfg       config.Config
+	db        *store.DB
+	log       *slog.Logger
+	transport *limitTransport // every run's requests go through it
+	metrics   *metrics.Registry
+
+	mu        sync.Mutex
+	sites     []*config.Site
+	lastStart map[string]time.Time // of each site's last successful run
+}
+
+func newDaemon(cfg config.Config, db *store.DB, log *slog.Logger) *daemon {
+	return &daemon{cfg: cfg, db: db, log: log, transport: newLimitTransport(cfg.Concurrency), metrics: metrics.New(),
+		lastStart: map[string]time.Time{}}
+}
+
+// setSites makes sites the ones in force: their scheduled runs, and what
+// the API lists. On an error nothing changes.
+func (d *daemon) setSites(sched *schedule.Scheduler, sites []*config.Site) error {
+	var jobs []schedule.Job
+	for _, s := range sites {
+		if s.Schedule == "" {
+			continue
+		}
+		jobs = append(jobs, schedule.Job{Name: s.Name, Schedule: s.Schedule, Run: d.runSite(s)})
+	}
+	if err := sched.Set(jobs); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.sites = sites
+	d.mu.Unlock()
+	return nil
+}
+
+// currentSites returns the sites in force.
+func (d *daemon) currentSites() []*config.Site {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sites
+}
+
+// scheduled returns the names of the sites that have a schedule.
+func (d *daemon) scheduled() []string {
+	var names []string
+	for _, s := range d.currentSites() {
+		if s.Schedule != "" {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// runSite is one scheduled crawl of s: from its start URLs, into the
+// archive, with the config's limits shared by every run.
+func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		log := d.log.With("site", s.Name)
+		plan := &crawlPlan{}
+		plan.add(s.Crawl, pipeline.Site{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody})
+		ccfg := crawlerConfig(d.cfg, log)
+		ccfg.Transport = d.transport
+		start := time.Now()
+		res, err := crawlOnce(ctx, d.db, ccfg, plan, log, d.metrics, nil)
+		reportSelectors(nil, log, res.health)
+		c := res.counts
+		log.Info("run finished", "took", res.took.Round(time.Millisecond), "fetched", res.stats.Fetched,
+			"articles", c.Articles, "new", c.New, "unchanged", c.Unchanged, "not_modified", c.NotModified,
+			"errors", res.stats.Errors+c.StoreFailed)
+		if err == nil && c.StoreFailed > 0 {
+			err = fmt.Errorf("%d extracted articles could not be stored", c.StoreFailed)
+		}
+		if err == nil {
+			d.mu.Lock()
+			d.lastStart[s.Name] = start
+			d.mu.Unlock()
+		}
+		if ctx.Err() == nil { // a run cut short by a stop is neither
+			d.metrics.RunFinished(s.Name, err == nil, time.Now())
+		}
+		return err
+	}
+}
+
+// watchSites reloads the site files on SIGHUP and when a file in the sites
+// folder changes. An invalid set is reported with the file, line and field,
+// and the sites in force stay.
+func (d *daemon) watchSites(ctx context.Context, g *globalOptions, cfg config.Config, sched *schedule.Scheduler, every time.Duration) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	last := dirState(cfg.SitesDir)
+	for {
+		why := ""
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			why = "SIGHUP"
+		case <-tick.C:
+			now := dirState(cfg.SitesDir)
+			if now == last {
+				continue
+			}
+			last, why = now, "site files changed"
+		}
+		sites, err := g.loadSites(cfg)
+		if err == nil {
+			err = d.setSites(sched, sites)
+		}
+		if err != nil {
+			d.log.Error("site files not reloaded; the old rules stay in force", "reason", why, "err", err)
+			continue
+		}
+		d.log.Info("site files reloaded", "reason", why, "sites", len(sites), "scheduled", len(d.scheduled()))
+	}
+}
+
+// dirState is a fingerprint of the site files of dir: names, sizes and
+// modification times.
+func dirState(dir string) string {
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join(dir, "*.yml"))
+	paths = append(paths, more...)
+	sort.Strings(paths)
+	var b []byte
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		b = fmt.Appendf(b, "%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
+	}
+	return string(b)
+}
+
+// limitTransport keeps at most n requests in flight across every run, so
+// that sites crawled at once share the config's concurrency.
+type limitTransport struct {
+	next *http.Transport
+	sem  chan struct{}
+}
+
+func newLimitTransport(n int) *limitTransport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 4 * n
+	t.MaxIdleConnsPerHost = n
+	t.Proxy = nil // the crawler's requests go where the site files say, not through the environment's proxy
+	return &limitTransport{next: t, sem: make(chan struct{}, n)}
+}
+
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	select {
+	case t.sem <- struct{}{}:
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		<-t.sem
+		return nil, err
+	}
+	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-t.sem }}
+	return resp, nil
+}
+
+func (t *limitTransport) CloseIdleConnections() { t.next.CloseIdleConnections() }
+
+// releaseBody gives the transport's slot back when the body is closed.
+type releaseBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *releaseBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsarc/newsarc/internal/config"
+	"github.com/newsarc/newsarc/internal/server"
+	"github.com/newsarc/newsarc/store"
+)
+
+// reader is what history and diff read: the archive itself, or the API of
+// the `newsarc run` that holds it.
+type reader interface {
+	History(ctx context.Context, url string) ([]store.Version, error)
+	Record(ctx context.Context, url string, version int) ([]byte, error)
+	Close() error
+}
+
+// remote reads through the API of a running newsarc.
+type remote struct{ *server.Client }
+
+func (remote) Close() error { return nil }
+
+// serverFlag adds --server to a command that reads the archive.
+func serverFlag(cmd *cobra.Command, into *string) {
+	cmd.Flags().StringVar(into, "server", "",
+		"read through the API of the newsarc run at this URL (default: only when the archive is in use, at the config's listen)")
+}
+
+// openReader opens the archive read-only, or, when serverURL is given or
+// another process (newsarc run) holds the archive, a client of that
+// process's API: so that analysts never have to stop the crawler.
+func (g *globalOptions) openReader(serverURL string) (config.Config, *store.DB, *server.Client, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	if serverURL != "" {
+		return cfg, nil, server.NewClient(serverURL, cfg.APIToken, nil), nil
+	}
+	db, err := store.Open(cfg.DB, &store.Options{ReadOnly: true})
+	if err == nil {
+		return cfg, db, nil, nil
+	}
+	if !errors.Is(err, store.ErrLocked) || cfg.Listen == "off" {
+		return cfg, nil, nil, err
+	}
+	url := "http://" + cfg.Listen
+	g.logger().Info("archive in use; reading through the API of the running newsarc", "db", cfg.DB, "url", url)
+	return cfg, nil, server.NewClient(url, cfg.APIToken, nil), nil
+}
+
+// openArticleReader is openReader for history and diff.
+func (g *globalOptions) openArticleReader(serverURL string) (config.Config, reader, error) {
+	cfg, db, c, err := g.openReader(serverURL)
+	switch {
+	case err != nil:
+		return cfg, nil, err
+	case c != nil:
+		return cfg, remote{c}, nil
+	default:
+		return cfg, db, nil
+	}
+}
