@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/newsarc/newsarc/crawler"
 	"github.com/newsarc/newsarc/internal/config"
 	"github.com/newsarc/newsarc/internal/metrics"
 	"github.com/newsarc/newsarc/internal/pipeline"
@@ -81,7 +82,8 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(s
 	defer db.Close()
 
 	d := newDaemon(cfg, db, log)
-	sched := schedule.New(schedule.Options{MaxConcurrent: cfg.MaxConcurrentSites, Jitter: o.jitter, Grace: runGrace, Logger: log})
+	sched := schedule.New(schedule.Options{MaxConcurrent: cfg.MaxConcurrentSites, Jitter: o.jitter, Grace: runGrace, Logger: log,
+		OnSkip: d.metrics.RunSkipped})
 	if err := d.setSites(sched, sites); err != nil {
 		return err
 	}
@@ -137,11 +139,50 @@ type daemon struct {
 	mu        sync.Mutex
 	sites     []*config.Site
 	lastStart map[string]time.Time // of each site's last successful run
+	queued    map[string]int64     // URLs waiting in each running crawl
+}
+
+// watchQueue publishes the frontier of a site's running crawl, summed
+// over the sites running, every second until the returned stop is called.
+func (d *daemon) watchQueue(site string, c *crawler.Crawler) (stop func()) {
+	set := func(n int64) {
+		d.mu.Lock()
+		if n == 0 {
+			delete(d.queued, site)
+		} else {
+			d.queued[site] = n
+		}
+		var sum int64
+		for _, q := range d.queued {
+			sum += q
+		}
+		d.mu.Unlock()
+		d.metrics.QueueDepth(int(sum))
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				set(c.Stats().Queued)
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		set(0)
+	}
 }
 
 func newDaemon(cfg config.Config, db *store.DB, log *slog.Logger) *daemon {
 	return &daemon{cfg: cfg, db: db, log: log, transport: newLimitTransport(cfg.Concurrency), metrics: metrics.New(),
-		lastStart: map[string]time.Time{}}
+		lastStart: map[string]time.Time{}, queued: map[string]int64{}}
 }
 
 // setSites makes sites the ones in force: their scheduled runs, and what
@@ -191,7 +232,9 @@ func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
 		ccfg := crawlerConfig(d.cfg, log)
 		ccfg.Transport = d.transport
 		start := time.Now()
-		res, err := crawlOnce(ctx, d.db, ccfg, plan, log, d.metrics, nil)
+		res, err := crawlOnce(ctx, d.db, ccfg, plan, log, d.metrics, func(c *crawler.Crawler, _ *pipeline.Pipeline) func() {
+			return d.watchQueue(s.Name, c)
+		})
 		reportSelectors(nil, log, res.health)
 		c := res.counts
 		log.Info("run finished", "took", res.took.Round(time.Millisecond), "fetched", res.stats.Fetched,

@@ -31,6 +31,9 @@ func (s *Scheduler) fire(j *job) {
 		j.skipped++
 		s.mu.Unlock()
 		s.log.Warn("previous run still in progress: slot skipped", keyJob, j.name, keySlot, slot)
+		if s.onSkip != nil {
+			s.onSkip(j.name)
+		}
 		return
 	}
 	j.running = true

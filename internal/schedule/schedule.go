@@ -43,6 +43,9 @@ type Options struct {
 	Jitter        time.Duration // each run starts a random delay in [0, Jitter) after its slot; <= 0 = none
 	Grace         time.Duration // how long Run waits for cancelled runs to return; 0 = DefaultGrace, < 0 = no bound
 	Logger        *slog.Logger  // nil = discard
+	// OnSkip, when set, is called with the job's name for each slot skipped
+	// because its previous run was still going (for a metric).
+	OnSkip func(job string)
 }
 
 // JobStatus is a snapshot of one scheduled job.
@@ -65,6 +68,7 @@ type JobStatus struct {
 // concurrent use.
 type Scheduler struct {
 	log    *slog.Logger
+	onSkip func(string)
 	jitter time.Duration
 	grace  time.Duration
 	sem    chan struct{} // MaxConcurrent tokens
@@ -102,6 +106,7 @@ func New(o Options) *Scheduler {
 	}
 	return &Scheduler{
 		log:    log,
+		onSkip: o.OnSkip,
 		jitter: max(o.Jitter, 0),
 		grace:  grace,
 		sem:    make(chan struct{}, n),

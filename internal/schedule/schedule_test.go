@@ -122,7 +122,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 func TestTwoRunsNoOverlap(t *testing.T) {
 	t.Parallel()
 	log, buf := newLogger()
-	s := schedule.New(schedule.Options{MaxConcurrent: 4, Logger: log})
+	var onSkip sync.Map // job -> *atomic.Int64
+	s := schedule.New(schedule.Options{MaxConcurrent: 4, Logger: log, OnSkip: func(job string) {
+		n, _ := onSkip.LoadOrStore(job, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+	}})
 	var f inflight
 	err := s.Set([]schedule.Job{{Name: "cairo", Schedule: everySecond, Run: func(ctx context.Context) error {
 		f.enter()
@@ -152,6 +156,9 @@ func TestTwoRunsNoOverlap(t *testing.T) {
 	}
 	if logs := buf.String(); !strings.Contains(logs, "slot skipped") || !strings.Contains(logs, "job=cairo") {
 		t.Errorf("no skip logged with the job name:\n%s", logs)
+	}
+	if n, ok := onSkip.Load("cairo"); !ok || n.(*atomic.Int64).Load() != int64(st.Skipped) {
+		t.Errorf("OnSkip calls do not match Skipped = %d", st.Skipped)
 	}
 	t.Logf("runs=%d skipped=%d", st.Runs, st.Skipped)
 }
