@@ -69,7 +69,14 @@ type Stats struct {
 	Retries       int64 // requests repeated after a failure
 	RobotsBlocked int64 // URLs not fetched because robots.txt disallows them
 	Truncated     int64 // bodies cut at MaxBodyBytes
-	Queued        int64 // URLs waiting to be fetched
+	Queued        int64 // URLs waiting to be fetched (sitemaps and feeds included)
+
+	// Discovery (see the package doc): sitemaps and feeds are not pages
+	// and are counted here only, never in the counters above but Retries,
+	// RobotsBlocked and Queued.
+	Discovered       int64 // URLs from sitemaps and feeds queued as pages (once fetched, also in Fetched, Pages...)
+	DiscoveryFetched int64 // sitemaps and feeds with a final response, any status
+	DiscoveryErrors  int64 // sitemaps and feeds that failed: fetch failures after retries, non-2xx final responses, bodies that are neither sitemap nor feed
 }
 
 // Crawler crawls a set of sites once. Make one with New.
@@ -81,6 +88,7 @@ type Crawler struct {
 	started atomic.Bool
 
 	fetched, pages, articles, notModified, errs, handlerErrs, retries, robotsBlocked, truncated, queued atomic.Int64
+	discovered, discoveryFetched, discoveryErrs                                                         atomic.Int64
 }
 
 // New checks cfg and sites and returns a crawler for them. It starts
@@ -168,13 +176,17 @@ func (c *Crawler) Stats() Stats {
 	s.Retries = c.retries.Load()
 	s.RobotsBlocked = c.robotsBlocked.Load()
 	s.Queued = c.queued.Load()
+	s.DiscoveryErrors = c.discoveryErrs.Load()
+	s.DiscoveryFetched = c.discoveryFetched.Load()
+	s.Discovered = c.discovered.Load()
 	return s
 }
 
-// Run crawls every site from its start URLs to the end: until no URL is
-// left, MaxPages is reached, or ctx is cancelled. It returns the final
-// Stats, and ctx.Err() when ctx was cancelled. Handlers in flight when ctx
-// is cancelled finish first; no goroutine Run started outlives it.
+// Run crawls every site from its start URLs and what its sitemaps and
+// feeds list, to the end: until no URL is left, MaxPages is reached, or
+// ctx is cancelled. It returns the final Stats, and ctx.Err() when ctx was
+// cancelled. Handlers in flight when ctx is cancelled finish first; no
+// goroutine Run started outlives it.
 func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	if !c.started.CompareAndSwap(false, true) {
 		return c.Stats(), errors.New("run crawler: a crawler runs once")
@@ -182,8 +194,8 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	r := c.newRun(ctx)
 	defer r.close()
 
-	var seeds []*task
 	for _, s := range c.sites {
+		var seeds []*task
 		for _, raw := range s.StartURLs {
 			u, norm, err := parseNorm(raw)
 			if err != nil || !r.seen.add(norm) {
@@ -195,8 +207,12 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			}
 			seeds = append(seeds, &task{site: s, u: u, url: norm, depth: 0, article: s.isArticle(u, 0)})
 		}
+		if s.AdHoc {
+			r.front.add(ctx, seeds)
+			continue
+		}
+		r.startDiscovery(ctx, s, seeds)
 	}
-	r.front.add(ctx, seeds)
 
 	var wg sync.WaitGroup
 	for range c.cfg.Concurrency {

@@ -13,8 +13,9 @@
 //
 // # What is fetched
 //
-// Start URLs are depth 0 and a link from a page at depth d is depth d+1;
-// pages beyond Site.MaxDepth are not fetched. A URL is fetched only when its
+// Start URLs are depth 0, URLs that sitemaps and feeds list depth 1 (see
+// Discovery), and a link from a page at depth d is depth d+1; links beyond
+// Site.MaxDepth are not fetched. A URL is fetched only when its
 // host is one of Site.Domains or a subdomain (the port is ignored), it
 // matches none of Site.IgnoreURLs, and robots.txt allows it. Of a configured
 // site, only start URLs and URLs matching ArticleURLs or FollowURLs are
@@ -32,6 +33,44 @@
 //
 // Links are taken from a[href], area[href] and link[rel~=next][href],
 // resolved against the first <base href> or the final URL.
+//
+// # Discovery: sitemaps and feeds
+//
+// A site's crawl (not an ad hoc site's) starts by reading what the site
+// announces: Site.Sitemaps, Site.Feeds, and the Sitemap: lines of the
+// robots.txt of each origin of its start URLs, sitemaps and feeds. Those
+// lines are always read, whether Site.Sitemaps is empty or not; a document
+// named twice is read once. Sitemaps may be
+// indexes, gzip'd, Google News sitemaps, or text; feeds RSS, Atom or JSON
+// Feed; a sitemap that turns out to be a feed, or the reverse, is read as
+// what it is (internal/discover parses them all). The children of an index
+// are read newest lastmod first, two index levels deep at most (index →
+// index → sitemap); at most 100 sitemaps and feeds are read per site and
+// crawl. Documents go through the same machinery as pages: robots.txt
+// rules, the host's gate and rate, retries, redirects checked hop by hop
+// (a redirect off the site fails the document). They are never
+// conditional, never captured and never handed to the Handler; a body may
+// be up to discover.MaxBodyBytes (50 MiB) whatever Config.MaxBodyBytes.
+// Sitemap and feed URLs off the site's domains or matching IgnoreURLs are
+// skipped. A document that fails (fetch, status, parse) is logged with its
+// URL, counted in Stats.DiscoveryErrors, and the rest goes on.
+//
+// What the documents list is kept when it is on the site's domains, not
+// ignored, and either matches ArticleURLs (or the site has none: then
+// every URL listed is an article) or FollowURLs (a follow page). Its date
+// (Entry.Modified: lastmod, news:publication_date, a feed item's updated
+// or published; the latest when a URL is listed twice) decides the order.
+// With Site.Since set, entries dated before it are skipped, and so are the
+// children of an index whose lastmod is before it; undated entries are
+// kept. When the site's last document is read, its discovered URLs are
+// queued newest first (undated last, in order of discovery), at most 50,000
+// (the newest), at depth 1, then its start URLs: a crawl fetches first what
+// is new. A discovered URL that is also a start URL is a start URL.
+// Discovered URLs are depth 1 whatever MaxDepth: like start URLs, they are
+// where the crawl starts, so max_depth 0 fetches the start URLs and the
+// discovered URLs and follows no link, and the links of a discovered page
+// are followed when MaxDepth is 2 or more. Discovered articles are fetched
+// conditionally like any article at depth 1.
 //
 // # Politeness
 //
@@ -87,17 +126,18 @@
 // other fields under canonical names in sorted order, Cookie fields joined.
 // colly makes each request's context from the collector's, so the page's
 // request reaches the wrapper with a private header naming its record,
-// which the wrapper takes out before the request goes on. robots.txt
-// requests are not captured.
+// which the wrapper takes out before the request goes on. robots.txt,
+// sitemap and feed requests are not captured.
 //
 // # Conditional requests
 //
 // With Config.Validators set, article pages are fetched conditionally: the
 // ETag and Last-Modified it gives for a URL go out as If-None-Match and
 // If-Modified-Since, on each redirect hop that is an article (asked by the
-// hop's own URL), retries included. Start and follow pages are always
-// fetched whole, and so are start URLs that are articles (of an ad hoc
-// site), so that a 304 never hides the links to new or edited articles. A
+// hop's own URL), retries included. Start and follow pages, sitemaps and
+// feeds are always fetched whole, and so are start URLs that are articles
+// (of an ad hoc site), so that a 304 never hides the links to new or
+// edited articles. A
 // 304 to a conditional request is a success: the Handler gets a Page with
 // Status 304, NotModified set, the 304's headers, and no Body or Doc; an
 // article that answers 304 gives no links. A 304 to a request without
@@ -112,6 +152,14 @@
 // Stats.Pages counts the pages handed to the Handler, Stats.Articles those
 // of them that are articles and Stats.NotModified those of the articles
 // that answered 304 (each also in Fetched, Pages and Articles).
-// Stats.Queued is the number of URLs waiting; after Run, those left unfetched
-// because of MaxPages or cancellation.
+// Stats.Queued is the number of URLs waiting (sitemaps and feeds included);
+// after Run, those left unfetched because of MaxPages or cancellation.
+//
+// Sitemaps and feeds are not pages: they are counted in
+// Stats.DiscoveryFetched (those with a final response, once per document)
+// and Stats.DiscoveryErrors, never in Fetched, Pages or Errors, and do not
+// count towards MaxPages (but none is fetched once MaxPages is reached).
+// Their retries count in Stats.Retries, their robots.txt blocks in
+// Stats.RobotsBlocked. Stats.Discovered counts the URLs discovery queued;
+// once fetched, they count in Fetched, Pages and Articles like any page.
 package crawler

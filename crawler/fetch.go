@@ -29,6 +29,9 @@ const maxBackoff = time.Minute
 // accept is the Accept header of page requests.
 const accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
+// acceptDoc is the Accept header of sitemap and feed requests.
+const acceptDoc = "application/xml,text/xml,application/rss+xml,application/atom+xml,application/feed+json,application/json;q=0.9,*/*;q=0.8"
+
 // attemptKey is where a request's *attempt sits in its colly.Context.
 const attemptKey = "newsarc.attempt"
 
@@ -40,21 +43,31 @@ type attempt struct {
 	res         *response
 }
 
-// newCollector sets up the collector every page request goes through.
-// colly.NewCollector would apply COLLY_* environment variables over our
-// settings (and log unknown ones to the global logger), so the collector is
-// made with Init, which reads no environment, and every field is then set.
-func (c *Crawler) newCollector(ctx context.Context, rt http.RoundTripper) *colly.Collector {
+// client is one way of sending requests through colly: pages (captured,
+// bodies cut at MaxBodyBytes) or discovery's documents (not captured, up
+// to discover.MaxBodyBytes).
+type client struct {
+	coll    *colly.Collector
+	capture *captureTransport // the transport under coll when requests are captured, else nil
+	accept  string
+}
+
+// newCollector sets up a collector through rt whose bodies are cut after
+// maxBody bytes. colly.NewCollector would apply COLLY_* environment
+// variables over our settings (and log unknown ones to the global logger),
+// so the collector is made with Init, which reads no environment, and
+// every field is then set.
+func (c *Crawler) newCollector(ctx context.Context, rt http.RoundTripper, maxBody int64) *colly.Collector {
 	coll := &colly.Collector{}
 	coll.Init()
 	colly.StdlibContext(ctx)(coll)
 	coll.UserAgent = c.cfg.UserAgent
-	coll.Headers = nil                             // run.do gives every request its headers
-	coll.MaxDepth = 0                              // depth is ours
-	coll.AllowedDomains = nil                      // routing is ours
-	coll.AllowURLRevisit = true                    // the visited set is ours: colly's is not atomic
-	coll.IgnoreRobotsTxt = true                    // robots.txt is ours: colly's ignores Crawl-delay and would fetch it again
-	coll.MaxBodySize = int(c.cfg.MaxBodyBytes) + 1 // one byte more tells a cut body
+	coll.Headers = nil                  // run.do gives every request its headers
+	coll.MaxDepth = 0                   // depth is ours
+	coll.AllowedDomains = nil           // routing is ours
+	coll.AllowURLRevisit = true         // the visited set is ours: colly's is not atomic
+	coll.IgnoreRobotsTxt = true         // robots.txt is ours: colly's ignores Crawl-delay and would fetch it again
+	coll.MaxBodySize = int(maxBody) + 1 // one byte more tells a cut body
 	coll.CacheDir = ""
 	coll.Async = false                 // our workers call it, so concurrency is ours
 	coll.ParseHTTPErrorResponse = true // every response reaches OnResponse: we judge status codes
@@ -108,22 +121,26 @@ type validators struct {
 
 func (v validators) conditional() bool { return v.etag != "" || v.lastModified != "" }
 
-// do makes one request for u through colly, conditional on v.
+// do makes one request for u through cl, conditional on v.
 //
 // colly sends the header given to Request as it is (its Collector.Headers
 // are not merged in; it adds User-Agent and Accept only when missing), so
-// the whole header is set here. captureHeader ties the request to the
-// wireRecord its transport fills.
-func (r *run) do(u *url.URL, v validators) (*response, error) {
+// the whole header is set here. captureHeader ties a captured request to
+// the wireRecord its transport fills.
+func (r *run) do(cl *client, u *url.URL, v validators) (*response, error) {
 	a := &attempt{}
 	cctx := colly.NewContext()
 	cctx.Put(attemptKey, a)
-	key, wire := r.capture.expect()
-	defer r.capture.forget(key)
 	hdr := http.Header{
-		"Accept":      {accept},
-		"User-Agent":  {r.c.cfg.UserAgent},
-		captureHeader: {key},
+		"Accept":     {cl.accept},
+		"User-Agent": {r.c.cfg.UserAgent},
+	}
+	var wire *wireRecord
+	if cl.capture != nil {
+		var key string
+		key, wire = cl.capture.expect()
+		defer cl.capture.forget(key)
+		hdr.Set(captureHeader, key)
 	}
 	if v.etag != "" {
 		hdr.Set("If-None-Match", v.etag)
@@ -131,24 +148,27 @@ func (r *run) do(u *url.URL, v validators) (*response, error) {
 	if v.lastModified != "" {
 		hdr.Set("If-Modified-Since", v.lastModified)
 	}
-	if err := r.coll.Request(http.MethodGet, u.String(), nil, cctx, hdr); err != nil {
+	if err := cl.coll.Request(http.MethodGet, u.String(), nil, cctx, hdr); err != nil {
 		return nil, err
 	}
 	if a.res == nil {
 		return nil, errors.New("no response")
 	}
 	a.res.conditional = v.conditional()
-	a.res.request = wire.head()
-	a.res.proto = wire.protocol()
+	if wire != nil {
+		a.res.request = wire.head()
+		a.res.proto = wire.protocol()
+	}
 	return a.res, nil
 }
 
-// get fetches u (one hop), retrying timeouts, connection errors, 5xx and
-// 429 with backoff, and honouring Retry-After. Every try sends v.
-func (r *run) get(ctx context.Context, u *url.URL, v validators) (*response, error) {
+// get fetches u (one hop) through cl, retrying timeouts, connection
+// errors, 5xx and 429 with backoff, and honouring Retry-After. Every try
+// sends v.
+func (r *run) get(ctx context.Context, cl *client, u *url.URL, v validators) (*response, error) {
 	c := r.c
 	for try := 0; ; try++ {
-		res, err := r.do(u, v)
+		res, err := r.do(cl, u, v)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

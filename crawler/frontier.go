@@ -8,13 +8,38 @@ import (
 	"time"
 )
 
-// task is one URL to fetch.
+// task is one URL to fetch: a page, or a document of a site's discovery.
 type task struct {
 	site    *site
 	u       *url.URL // parsed url
 	url     string   // normalised
 	depth   int
 	article bool
+	kind    taskKind
+	disc    *discovery // the site's discovery; kinds other than kindPage only
+	level   int        // of a sitemap: how many indexes led to it
+}
+
+// taskKind tells pages from the documents of discovery.
+type taskKind uint8
+
+const (
+	kindPage    taskKind = iota // a page, handed to the Handler
+	kindRobots                  // an origin's robots.txt, read for its Sitemap: lines
+	kindSitemap                 // a sitemap or sitemap index (a feed is read too)
+	kindFeed                    // an RSS, Atom or JSON feed (a sitemap is read too)
+)
+
+func (k taskKind) String() string {
+	switch k {
+	case kindRobots:
+		return "robots.txt"
+	case kindSitemap:
+		return "sitemap"
+	case kindFeed:
+		return "feed"
+	}
+	return "page"
 }
 
 // origin is the queue of one scheme and host.
@@ -36,9 +61,10 @@ func (o *origin) eligible() bool {
 }
 
 // frontier hands out queued tasks to workers, each origin in turn, when its
-// host's gate is open, with at most MaxPages handed out (less the tasks
-// that ended without a response). It ends when nothing is queued or
-// allowed and nothing is in flight.
+// host's gate is open, with at most MaxPages pages handed out (less those
+// that ended without a response; discovery's documents do not count, but
+// none is handed out either once MaxPages is reached). It ends when
+// nothing is queued or allowed and nothing is in flight.
 type frontier struct {
 	gates    *gates
 	maxPages int
@@ -185,20 +211,22 @@ func (f *frontier) popLocked(o *origin) *task {
 	}
 	o.active++
 	f.active++
-	f.launched++
+	if t.kind == kindPage {
+		f.launched++
+	}
 	f.pending--
 	f.queued.Store(int64(f.pending))
 	return t
 }
 
-// done ends a task handed out by next. A task that got no response
+// done ends a task handed out by next. A page that got no response
 // (fetched false) gives its place under MaxPages back.
 func (f *frontier) done(t *task, fetched bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.origins[originKey(t.u)].active--
 	f.active--
-	if !fetched {
+	if !fetched && t.kind == kindPage {
 		f.launched--
 	}
 	f.broadcastLocked()

@@ -17,14 +17,22 @@ type Site struct {
 	Name        string
 	Domains     []string         // hosts the crawl may visit, subdomains included
 	StartURLs   []string         // depth 0
+	Sitemaps    []string         // sitemaps (or sitemap indexes) read at the start of the crawl; see the package doc
+	Feeds       []string         // RSS, Atom or JSON feeds read at the start of the crawl
 	ArticleURLs []*regexp.Regexp // on path+query: pages that are articles
 	FollowURLs  []*regexp.Regexp // on path+query: non-article pages whose links are followed
 	IgnoreURLs  []*regexp.Regexp // on path+query: never fetched
 	MaxDepth    int              // pages MaxDepth links from a start URL are reached; 0 = start URLs only
 	Rate        float64          // requests per second to each host of this site; 0 = no limit
+	// Since, when not zero, skips what sitemaps and feeds list with a
+	// date before it (entries without a date are kept), and the children
+	// of a sitemap index whose lastmod is before it: the caller passes
+	// the start of the site's last successful crawl.
+	Since time.Time
 	// AdHoc marks a site made up for a URL of no configured site: every
 	// page on its host, start URLs included, is a candidate article
-	// (when ArticleURLs is empty).
+	// (when ArticleURLs is empty). It has no discovery: no sitemaps, feeds
+	// or robots.txt Sitemap: lines are read for it.
 	AdHoc bool
 }
 

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gocolly/colly/v2"
+	"github.com/newsarc/newsarc/internal/discover"
 )
 
 // maxRedirects is how many redirects one page may take.
@@ -19,13 +19,14 @@ const maxRedirects = 10
 // run is the state of one crawl.
 type run struct {
 	c            *Crawler
-	coll         *colly.Collector
-	capture      *captureTransport // under coll only: robots.txt requests are not captured
+	pages        *client // page requests, captured
+	docs         *client // sitemaps and feeds, not captured
 	robotsClient *http.Client
 	transport    *http.Transport // ours to close; nil when Config.Transport was given
 	gates        *gates
 	front        *frontier
-	seen         seenSet
+	seen         seenSet // pages
+	docSeen      seenSet // sitemaps and feeds, by docKey: each site reads its own
 
 	robotsMu sync.Mutex
 	robots   map[string]*robotsEntry
@@ -41,8 +42,9 @@ func (c *Crawler) newRun(ctx context.Context) *run {
 	rt := &politeTransport{next: next, gates: r.gates, timeout: c.cfg.Timeout}
 	r.front = newFrontier(r.gates, c.cfg.MaxPages, &c.queued)
 	r.robotsClient = newRobotsClient(rt)
-	r.capture = &captureTransport{next: rt}
-	r.coll = c.newCollector(ctx, r.capture)
+	capture := &captureTransport{next: rt}
+	r.pages = &client{coll: c.newCollector(ctx, capture, c.cfg.MaxBodyBytes), capture: capture, accept: accept}
+	r.docs = &client{coll: c.newCollector(ctx, rt, discover.MaxBodyBytes), accept: acceptDoc}
 	return r
 }
 
@@ -60,77 +62,36 @@ func (r *run) work(ctx context.Context) {
 		if t == nil {
 			return
 		}
-		r.front.done(t, r.process(ctx, t))
+		switch t.kind {
+		case kindPage:
+			r.front.done(t, r.process(ctx, t))
+		case kindRobots:
+			r.readRobots(ctx, t)
+			r.front.done(t, false)
+		default:
+			r.readDoc(ctx, t)
+			r.front.done(t, false)
+		}
 	}
 }
 
-// process fetches t (robots.txt, redirects and retries included), hands
-// the page to the handler and queues its links. It reports whether a
-// response was received. All counting of a page's outcome happens here.
+// process fetches the page of t (robots.txt, redirects and retries
+// included), hands it to the handler and queues its links. It reports
+// whether a response was received. All counting of a page's outcome
+// happens here and in fetch.
 func (r *run) process(ctx context.Context, t *task) bool {
 	c := r.c
 	s := t.site
-	u, cur, article := t.u, t.url, t.article
-	var res *response
-	for hop := 0; ; hop++ {
-		ok, err := r.robotsAllowed(ctx, u)
-		if err != nil {
-			return hop > 0
-		}
-		if !ok {
-			c.robotsBlocked.Add(1)
-			c.log.Debug("blocked by robots.txt", keySite, s.Name, keyURL, cur)
-			return hop > 0
-		}
-		var v validators
-		if article && t.depth > 0 && c.cfg.Validators != nil {
-			// Articles only: start and follow pages are fetched whole,
-			// so that a 304 never hides their links.
-			v.etag, v.lastModified = c.cfg.Validators(ctx, cur)
-		}
-		res, err = r.get(ctx, u, v)
-		if err != nil {
-			if ctx.Err() == nil {
-				c.errs.Add(1)
-				c.log.Warn("fetch failed", keySite, s.Name, keyURL, cur, keyStatus, 0, keyErr, err)
-			}
-			return hop > 0
-		}
-		if hop == 0 {
-			c.fetched.Add(1) // before Pages, so that Stats never shows more pages than fetched
-		}
-		loc := res.redirect()
-		if loc == nil {
-			break
-		}
-		target, norm, err := resolve(res.url, loc)
-		switch {
-		case err != nil:
-			// Not a URL to fetch: the 3xx is the final response.
-		case hop == maxRedirects:
-			c.errs.Add(1)
-			c.log.Warn("fetch failed", keySite, s.Name, keyURL, t.url, keyStatus, res.status, keyErr, errTooManyRedirects)
-			return true
-		case !s.allowed(target):
-			c.log.Debug("redirect leaves the site: not followed", keySite, s.Name, keyURL, cur, "location", norm)
-			return true
-		case norm != cur && !r.seen.add(norm):
-			c.log.Debug("redirect to a url already seen: not followed", keySite, s.Name, keyURL, cur, "location", norm)
-			return true
-		default:
-			r.gates.get(target.Host).atLeast(s.interval)
-			article = s.redirectArticle(target, t.depth, article)
-			u, cur = target, norm
-			continue
-		}
-		break
+	f, got := r.fetch(ctx, t)
+	if f == nil {
+		return got
 	}
-	// A 304 answers a conditional request (the redirect switch above
-	// does not take it for a redirect); to any other it is an error.
+	res, cur, article := f.res, f.url, f.article
+	// A 304 answers a conditional request (fetch does not take it for a
+	// redirect); to any other it is an error.
 	notModified := res.status == http.StatusNotModified && res.conditional
 	if !notModified && (res.status < 200 || res.status > 299) {
-		c.errs.Add(1)
-		c.log.Warn("fetch failed", keySite, s.Name, keyURL, cur, keyStatus, res.status, keyErr, http.StatusText(res.status))
+		r.failed(t, cur, res.status, http.StatusText(res.status))
 		return true
 	}
 
@@ -175,6 +136,109 @@ func (r *run) process(ctx context.Context, t *task) bool {
 	}
 	r.enqueue(ctx, t, links)
 	return true
+}
+
+// fetched is the final response to a task, after its redirects.
+type fetched struct {
+	res     *response
+	url     string // the normalised URL of the final hop
+	article bool   // a page's article flag, as its redirects left it
+}
+
+// fetch fetches t hop by hop: robots.txt is asked before each hop, each
+// redirect target is checked like a link (on the site, not ignored, not
+// seen), and each hop is retried as get does. Only article pages at depth
+// 1 or more are fetched conditionally. It returns the final response, or
+// nil when the fetch ended without one to use (the reason logged and, for
+// failures, counted), and whether any response was received.
+func (r *run) fetch(ctx context.Context, t *task) (*fetched, bool) {
+	c := r.c
+	s := t.site
+	page := t.kind == kindPage
+	cl, mark := r.pages, r.seen.add
+	if !page {
+		cl, mark = r.docs, func(u string) bool { return r.docSeen.add(docKey(s, u)) }
+	}
+	u, cur, article := t.u, t.url, t.article
+	for hop := 0; ; hop++ {
+		ok, err := r.robotsAllowed(ctx, u)
+		if err != nil {
+			return nil, hop > 0
+		}
+		if !ok {
+			c.robotsBlocked.Add(1)
+			if page {
+				c.log.Debug("blocked by robots.txt", keySite, s.Name, keyURL, cur)
+			} else {
+				c.log.Warn("discovery: "+t.kind.String()+" blocked by robots.txt", keySite, s.Name, keyURL, cur)
+			}
+			return nil, hop > 0
+		}
+		var v validators
+		if page && article && t.depth > 0 && c.cfg.Validators != nil {
+			// Articles only: start and follow pages, sitemaps and feeds
+			// are fetched whole, so that a 304 never hides their links.
+			v.etag, v.lastModified = c.cfg.Validators(ctx, cur)
+		}
+		res, err := r.get(ctx, cl, u, v)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.failed(t, cur, 0, err)
+			}
+			return nil, hop > 0
+		}
+		if hop == 0 {
+			// Before Pages, so that Stats never shows more pages than fetched.
+			if page {
+				c.fetched.Add(1)
+			} else {
+				c.discoveryFetched.Add(1)
+			}
+		}
+		loc := res.redirect()
+		if loc == nil {
+			return &fetched{res: res, url: cur, article: article}, true
+		}
+		target, norm, err := resolve(res.url, loc)
+		switch {
+		case err != nil:
+			// Not a URL to fetch: the 3xx is the final response.
+		case hop == maxRedirects:
+			r.failed(t, t.url, res.status, errTooManyRedirects)
+			return nil, true
+		case !s.allowed(target):
+			if page {
+				c.log.Debug("redirect leaves the site: not followed", keySite, s.Name, keyURL, cur, "location", norm)
+			} else {
+				r.failed(t, cur, res.status, "redirect leaves the site to "+norm)
+			}
+			return nil, true
+		case norm != cur && !mark(norm):
+			c.log.Debug("redirect to a url already seen: not followed", keySite, s.Name, keyURL, cur, "location", norm)
+			return nil, true
+		default:
+			r.gates.get(target.Host).atLeast(s.interval)
+			if page {
+				article = s.redirectArticle(target, t.depth, article)
+			}
+			u, cur = target, norm
+			continue
+		}
+		return &fetched{res: res, url: cur, article: article}, true
+	}
+}
+
+// failed logs and counts a fetch that failed: a page's in Errors, a
+// sitemap's or feed's in DiscoveryErrors.
+func (r *run) failed(t *task, url string, status int, err any) {
+	c := r.c
+	if t.kind == kindPage {
+		c.errs.Add(1)
+		c.log.Warn("fetch failed", keySite, t.site.Name, keyURL, url, keyStatus, status, keyErr, err)
+		return
+	}
+	c.discoveryErrs.Add(1)
+	c.log.Warn("discovery: "+t.kind.String()+" failed", keySite, t.site.Name, keyURL, url, keyStatus, status, keyErr, err)
 }
 
 // readBody cuts p.Body at MaxBodyBytes, parses it when it is HTML and

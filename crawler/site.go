@@ -20,8 +20,8 @@ type site struct {
 
 func compileSite(in Site) (*site, error) {
 	s := &site{Site: in, domains: in.Domains}
-	if len(in.StartURLs) == 0 {
-		return nil, errors.New("no start urls")
+	if len(in.StartURLs) == 0 && len(in.Sitemaps) == 0 && len(in.Feeds) == 0 {
+		return nil, errors.New("no start urls, sitemaps or feeds")
 	}
 	if in.MaxDepth < 0 {
 		return nil, fmt.Errorf("max depth %d: must be 0 or more", in.MaxDepth)
@@ -33,14 +33,23 @@ func compileSite(in Site) (*site, error) {
 		s.interval = time.Duration(float64(time.Second) / in.Rate)
 	}
 	var hosts []string
-	for _, raw := range in.StartURLs {
-		u, _, err := parseNorm(raw)
-		if err != nil {
-			return nil, fmt.Errorf("start url: %w", err)
-		}
-		hosts = append(hosts, u.Hostname())
-		if len(in.Domains) > 0 && !urlnorm.HostAllowed(u.Host, in.Domains) {
-			return nil, fmt.Errorf("start url %q: host %q is not in domains", raw, u.Host)
+	for _, list := range []struct {
+		what string
+		urls []string
+	}{
+		{"start url", in.StartURLs},
+		{"sitemap", in.Sitemaps},
+		{"feed", in.Feeds},
+	} {
+		for _, raw := range list.urls {
+			u, _, err := parseNorm(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", list.what, err)
+			}
+			hosts = append(hosts, u.Hostname())
+			if len(in.Domains) > 0 && !urlnorm.HostAllowed(u.Host, in.Domains) {
+				return nil, fmt.Errorf("%s %q: host %q is not in domains", list.what, raw, u.Host)
+			}
 		}
 	}
 	if len(s.domains) == 0 {
@@ -66,6 +75,19 @@ func (s *site) route(u *url.URL, depth int) (fetch, article bool) {
 	}
 	pq := urlnorm.PathQuery(u)
 	if matchAny(s.ArticleURLs, pq) {
+		return true, true
+	}
+	return matchAny(s.FollowURLs, pq), false
+}
+
+// routeDiscovered reports whether a URL that a sitemap or feed lists is
+// fetched, and whether it is an article: an article when it matches
+// ArticleURLs or the site has none, else a follow page when it matches
+// FollowURLs, else not fetched. MaxDepth does not apply: like start URLs,
+// discovered URLs are where a crawl starts. u must be allowed.
+func (s *site) routeDiscovered(u *url.URL) (fetch, article bool) {
+	pq := urlnorm.PathQuery(u)
+	if len(s.ArticleURLs) == 0 || matchAny(s.ArticleURLs, pq) {
 		return true, true
 	}
 	return matchAny(s.FollowURLs, pq), false

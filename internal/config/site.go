@@ -33,6 +33,8 @@ type siteFile struct {
 	Name        string        `yaml:"name"`
 	Domains     []string      `yaml:"domains"`
 	StartURLs   []string      `yaml:"start_urls"`
+	Sitemaps    []string      `yaml:"sitemaps"`
+	Feeds       []string      `yaml:"feeds"`
 	ArticleURLs []string      `yaml:"article_urls"`
 	FollowURLs  []string      `yaml:"follow_urls"`
 	IgnoreURLs  []string      `yaml:"ignore_urls"`
@@ -110,23 +112,34 @@ func ParseSite(file string, data []byte) (*Site, error) {
 			return nil, d.fail(fmt.Sprintf("$.domains[%d]", i), fmt.Sprintf("domains[%d]", i), fmt.Errorf("%q is not a host name", dom))
 		}
 	}
-	for i, raw := range f.StartURLs {
-		field := fmt.Sprintf("start_urls[%d]", i)
-		u, err := url.Parse(raw)
-		if err == nil {
-			_, err = urlnorm.NormalizeURL(u)
-		}
-		if err != nil {
-			return nil, d.fail("$."+field, field, err)
-		}
-		if !urlnorm.HostAllowed(u.Host, f.Domains) {
-			return nil, d.fail("$."+field, field, fmt.Errorf("host %q is not in domains", u.Host))
+	for _, list := range []struct {
+		key  string
+		urls []string
+	}{
+		{"start_urls", f.StartURLs},
+		{"sitemaps", f.Sitemaps},
+		{"feeds", f.Feeds},
+	} {
+		for i, raw := range list.urls {
+			field := fmt.Sprintf("%s[%d]", list.key, i)
+			u, err := url.Parse(raw)
+			if err == nil {
+				_, err = urlnorm.NormalizeURL(u)
+			}
+			if err != nil {
+				return nil, d.fail("$."+field, field, err)
+			}
+			if !urlnorm.HostAllowed(u.Host, f.Domains) {
+				return nil, d.fail("$."+field, field, fmt.Errorf("host %q is not in domains", u.Host))
+			}
 		}
 	}
 	s.Crawl = crawler.Site{
 		Name:      s.Name,
 		Domains:   f.Domains,
 		StartURLs: f.StartURLs,
+		Sitemaps:  f.Sitemaps,
+		Feeds:     f.Feeds,
 		MaxDepth:  DefaultMaxDepth,
 		Rate:      DefaultRate,
 	}
