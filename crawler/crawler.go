@@ -56,6 +56,11 @@ type Config struct {
 	// retries included. A 304 to such a request is handed as a Page with
 	// NotModified set. It is called from several goroutines at once.
 	Validators func(ctx context.Context, url string) (etag, lastModified string)
+	// OnFetch, when set, is called after each page request (every redirect
+	// hop, retries included in took) with the site's name, the status (0:
+	// no response), the body's size and the time taken: for metrics. Not
+	// for robots.txt, sitemaps or feeds.
+	OnFetch func(site string, status int, bytes int64, took time.Duration)
 }
 
 // Stats are a crawl's running totals.

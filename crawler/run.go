@@ -180,7 +180,15 @@ func (r *run) fetch(ctx context.Context, t *task) (*fetched, bool) {
 			// are fetched whole, so that a 304 never hides their links.
 			v.etag, v.lastModified = c.cfg.Validators(ctx, cur)
 		}
+		began := time.Now()
 		res, err := r.get(ctx, cl, u, v)
+		if page && c.cfg.OnFetch != nil && ctx.Err() == nil {
+			status, size := 0, 0
+			if res != nil {
+				status, size = res.status, len(res.body)
+			}
+			c.cfg.OnFetch(s.Name, status, int64(size), time.Since(began))
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				r.failed(t, cur, 0, err)

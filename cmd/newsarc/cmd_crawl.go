@@ -277,6 +277,9 @@ func printSummary(w io.Writer, took time.Duration, s crawler.Stats, c pipeline.C
 	fmt.Fprintf(w, "  unchanged    %d\n", c.Unchanged)
 	fmt.Fprintf(w, "  not modified %d (304 answers to conditional requests, counted in unchanged)\n", c.NotModified)
 	fmt.Fprintf(w, "  errors       %d\n", s.Errors+c.StoreFailed)
+	if s.DiscoveryFetched > 0 || s.DiscoveryErrors > 0 {
+		fmt.Fprintf(w, "  discovered   %d (from %d sitemaps and feeds; %d failed)\n", s.Discovered, s.DiscoveryFetched, s.DiscoveryErrors)
+	}
 	if s.RobotsBlocked > 0 {
 		fmt.Fprintf(w, "  robots.txt   %d blocked\n", s.RobotsBlocked)
 	}

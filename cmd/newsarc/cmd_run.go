@@ -227,10 +227,15 @@ func (d *daemon) scheduled() []string {
 func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		log := d.log.With("site", s.Name)
+		cs := s.Crawl
+		d.mu.Lock()
+		cs.Since = d.lastStart[s.Name] // sitemap and feed entries older than the last good run are skipped
+		d.mu.Unlock()
 		plan := &crawlPlan{}
-		plan.add(s.Crawl, pipeline.Site{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody})
+		plan.add(cs, pipeline.Site{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody})
 		ccfg := crawlerConfig(d.cfg, log)
 		ccfg.Transport = d.transport
+		ccfg.OnFetch = d.metrics.Fetch
 		start := time.Now()
 		res, err := crawlOnce(ctx, d.db, ccfg, plan, log, d.metrics, func(c *crawler.Crawler, _ *pipeline.Pipeline) func() {
 			return d.watchQueue(s.Name, c)
@@ -238,7 +243,7 @@ func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
 		reportSelectors(nil, log, res.health)
 		c := res.counts
 		log.Info("run finished", "took", res.took.Round(time.Millisecond), "fetched", res.stats.Fetched,
-			"articles", c.Articles, "new", c.New, "unchanged", c.Unchanged, "not_modified", c.NotModified,
+			"discovered", res.stats.Discovered, "articles", c.Articles, "new", c.New, "unchanged", c.Unchanged, "not_modified", c.NotModified,
 			"errors", res.stats.Errors+c.StoreFailed)
 		if err == nil && c.StoreFailed > 0 {
 			err = fmt.Errorf("%d extracted articles could not be stored", c.StoreFailed)

@@ -142,6 +142,14 @@ func TestRun(t *testing.T) {
 	if n := metricValue(t, base, "newsarc_snapshots_total", map[string]string{"site": "cairo", "outcome": "new"}); n != 3 {
 		t.Errorf("/metrics: %v new snapshots, want 3", n)
 	}
+	// The start page and the three articles, each run; the histogram saw
+	// as many requests.
+	if n := metricValue(t, base, "newsarc_pages_fetched_total", map[string]string{"site": "cairo", "code": "200"}); n < 4 {
+		t.Errorf("/metrics: %v pages fetched with 200, want at least 4", n)
+	}
+	if n := metricValue(t, base, "newsarc_pages_fetched_total", map[string]string{"site": "cairo", "code": "404"}); n != 0 {
+		t.Errorf("/metrics: %v pages fetched with 404 (the private page is never fetched)", n)
+	}
 	if n := metricValue(t, base, "newsarc_last_successful_run_timestamp_seconds", map[string]string{"site": "cairo"}); n < float64(time.Now().Add(-time.Minute).Unix()) {
 		t.Errorf("/metrics: last successful run at %v", n)
 	}

@@ -41,3 +41,21 @@ func TestRunConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduleSpecs: site files accept the specs the scheduler runs (five
+// fields, six with seconds, descriptors) and refuse the rest with file,
+// line and field.
+func TestScheduleSpecs(t *testing.T) {
+	base := "name: x\ndomains: [news.example]\nstart_urls: [\"https://news.example/\"]\n"
+	for _, ok := range []string{"*/30 * * * *", "*/5 * * * * *", "@every 90s", "@hourly"} {
+		if _, err := config.ParseSite("x.yaml", []byte(base+"schedule: \""+ok+"\"\n")); err != nil {
+			t.Errorf("schedule %q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"61 * * * *", "0 0 30 2 *", "@every", "* * *"} {
+		_, err := config.ParseSite("x.yaml", []byte(base+"schedule: \""+bad+"\"\n"))
+		if err == nil || !strings.Contains(err.Error(), "x.yaml:4: schedule") {
+			t.Errorf("schedule %q: %v, want an error at x.yaml:4: schedule", bad, err)
+		}
+	}
+}

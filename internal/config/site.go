@@ -14,10 +14,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/newsarc/newsarc/crawler"
 	"github.com/newsarc/newsarc/extract"
+	"github.com/newsarc/newsarc/internal/schedule"
 	"github.com/newsarc/newsarc/internal/urlnorm"
 )
 
@@ -174,7 +173,7 @@ func ParseSite(file string, data []byte) (*Site, error) {
 		}
 	}
 	if f.Schedule != "" {
-		if _, err := cron.ParseStandard(f.Schedule); err != nil {
+		if err := schedule.ValidateSpec(f.Schedule); err != nil {
 			return nil, d.fail("$.schedule", "schedule", fmt.Errorf("bad cron spec %q: %v", f.Schedule, err))
 		}
 	}
