@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/newsarc/newsarc/internal/server"
 	"github.com/newsarc/newsarc/internal/urlnorm"
 	"github.com/newsarc/newsarc/store"
 )
@@ -34,17 +35,6 @@ func newHistoryCmd(g *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// historyLine is one version in `history --format json`.
-type historyLine struct {
-	Version     int    `json:"version"`
-	FetchedAt   string `json:"fetched_at"`
-	FirstSeen   string `json:"first_seen"`
-	LastSeen    string `json:"last_seen"`
-	Seen        int    `json:"seen"`
-	ContentHash string `json:"content_hash"`
-	Origin      string `json:"origin"`
-}
-
 func runHistory(ctx context.Context, g *globalOptions, o *historyOptions, raw string) error {
 	if o.format != "table" && o.format != "json" {
 		return usagef("--format: %q is not table or json", o.format)
@@ -58,7 +48,7 @@ func runHistory(ctx context.Context, g *globalOptions, o *historyOptions, raw st
 	if o.format == "json" {
 		enc := json.NewEncoder(g.stdout)
 		for _, v := range versions {
-			if err := enc.Encode(historyLine{v.Version, ts(v.FetchedAt), ts(v.FirstSeen), ts(v.LastSeen), v.Seen, v.ContentHash, string(v.Origin)}); err != nil {
+			if err := enc.Encode(server.NewHistoryLine(v)); err != nil {
 				return err
 			}
 		}
