@@ -61,6 +61,10 @@ type Config struct {
 	// no response), the body's size and the time taken: for metrics. Not
 	// for robots.txt, sitemaps or feeds.
 	OnFetch func(site string, status int, bytes int64, took time.Duration)
+	// Frontier, when not nil, keeps each site's frontier, so that a run
+	// cut short is resumed by the next Run: see the package doc, "Resume".
+	// nil keeps it in memory only.
+	Frontier Frontier
 }
 
 // Stats are a crawl's running totals.
@@ -82,6 +86,11 @@ type Stats struct {
 	Discovered       int64 // URLs from sitemaps and feeds queued as pages (once fetched, also in Fetched, Pages...)
 	DiscoveryFetched int64 // sitemaps and feeds with a final response, any status
 	DiscoveryErrors  int64 // sitemaps and feeds that failed: fetch failures after retries, non-2xx final responses, bodies that are neither sitemap nor feed
+
+	// Resume (Config.Frontier only).
+	Resumed        int64 // URLs of an unfinished run queued again
+	ResumedDone    int64 // URLs of an unfinished run done before: not fetched again
+	FrontierErrors int64 // Frontier calls that failed (their pages stay queued there)
 }
 
 // Crawler crawls a set of sites once. Make one with New.
@@ -94,6 +103,7 @@ type Crawler struct {
 
 	fetched, pages, articles, notModified, errs, handlerErrs, retries, robotsBlocked, truncated, queued atomic.Int64
 	discovered, discoveryFetched, discoveryErrs                                                         atomic.Int64
+	resumed, resumedDone, frontierErrs                                                                  atomic.Int64
 }
 
 // New checks cfg and sites and returns a crawler for them. It starts
@@ -184,6 +194,9 @@ func (c *Crawler) Stats() Stats {
 	s.DiscoveryErrors = c.discoveryErrs.Load()
 	s.DiscoveryFetched = c.discoveryFetched.Load()
 	s.Discovered = c.discovered.Load()
+	s.Resumed = c.resumed.Load()
+	s.ResumedDone = c.resumedDone.Load()
+	s.FrontierErrors = c.frontierErrs.Load()
 	return s
 }
 
@@ -200,6 +213,13 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	defer r.close()
 
 	for _, s := range c.sites {
+		// An unfinished run's URLs are seen first: the start URLs it has
+		// are not queued again.
+		resumed, err := r.resume(ctx, s)
+		if err != nil {
+			return c.Stats(), fmt.Errorf("run crawler: resume site %q: %w", s.Name, err)
+		}
+		r.front.add(ctx, resumed)
 		var seeds []*task
 		for _, raw := range s.StartURLs {
 			u, norm, err := parseNorm(raw)
@@ -213,7 +233,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			seeds = append(seeds, &task{site: s, u: u, url: norm, depth: 0, article: s.isArticle(u, 0)})
 		}
 		if s.AdHoc {
-			r.front.add(ctx, seeds)
+			r.queue(ctx, seeds)
 			continue
 		}
 		r.startDiscovery(ctx, s, seeds)

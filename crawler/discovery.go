@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -80,7 +81,7 @@ func (r *run) startDiscovery(ctx context.Context, s *site, seeds []*task) {
 		}
 	}
 	if len(tasks) == 0 {
-		r.front.add(ctx, seeds)
+		r.queue(ctx, seeds)
 		return
 	}
 	r.front.add(ctx, tasks)
@@ -323,6 +324,10 @@ func (r *run) docDone(ctx context.Context, d *discovery) {
 		return
 	}
 	r.c.discovered.Add(int64(n)) // before they can be fetched
-	r.front.add(ctx, tasks)
-	r.c.log.Info("discovery done", keySite, d.site.Name, "documents", docs, "queued", n, "older_than_since", old)
+	r.queue(ctx, tasks)
+	level := slog.LevelInfo
+	if docs == 0 {
+		level = slog.LevelDebug // a site without sitemaps or feeds
+	}
+	r.c.log.Log(ctx, level, "discovery done", keySite, d.site.Name, "documents", docs, "queued", n, "older_than_since", old)
 }

@@ -162,4 +162,32 @@
 // Their retries count in Stats.Retries, their robots.txt blocks in
 // Stats.RobotsBlocked. Stats.Discovered counts the URLs discovery queued;
 // once fetched, they count in Fetched, Pages and Articles like any page.
+//
+// # Resume
+//
+// With a Config.Frontier, each site's pages are recorded there before they
+// are queued (Frontier.Add: start URLs, links, what discovery found), and
+// marked done (Frontier.Done) once handled for good: a page that ended
+// without use (failed, non-2xx, blocked by robots.txt, a redirect not
+// followed) when its fetch ends; a page handed to the Handler once its
+// links are recorded and every Page.Hold the Handler took is released. The
+// Handler takes a hold for what it stores asynchronously and releases it
+// once that is durable, so that a page is never done before what it
+// produced is. A page whose fetch was cut by cancellation, whose links
+// could not be recorded, or whose hold was never released stays queued.
+//
+// At the start of Run, each site's unfinished run is loaded: every URL of
+// it counts as seen (start URLs and discovered URLs of it are not queued
+// again), and those not done are queued, with their depth and article flag,
+// before anything else (Stats.Resumed, Stats.ResumedDone). Discovery runs
+// again, and queues what the unfinished run had not seen. Ending a run
+// (clearing its frontier) is the caller's: only it knows when everything
+// the run fetched is stored. Redirect targets are not recorded: a resumed
+// run may fetch one again when a link leads to it.
+//
+// Frontier is the crawler's own interface, not colly's storage.Storage:
+// colly's storage holds visited request IDs (hashes) and cookies, while
+// this crawler keeps its own queue and seen set (with the depth and article
+// flag of each URL, per site), and needs "done" to mean durably handled,
+// which colly marks as soon as a request is sent.
 package crawler

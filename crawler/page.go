@@ -63,6 +63,8 @@ type Page struct {
 	// once by the crawler; nil for non-HTML responses. Handlers may read and
 	// modify it: the crawler has already taken the links out of it.
 	Doc *html.Node
+
+	hold *pageHold // nil without a Frontier
 }
 
 // Handler receives every fetched page. An error is logged with the page's

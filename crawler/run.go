@@ -19,8 +19,9 @@ const maxRedirects = 10
 // run is the state of one crawl.
 type run struct {
 	c            *Crawler
-	pages        *client // page requests, captured
-	docs         *client // sitemaps and feeds, not captured
+	bg           context.Context // the crawl's context without its cancellation: for Frontier writes
+	pages        *client         // page requests, captured
+	docs         *client         // sitemaps and feeds, not captured
 	robotsClient *http.Client
 	transport    *http.Transport // ours to close; nil when Config.Transport was given
 	gates        *gates
@@ -33,7 +34,7 @@ type run struct {
 }
 
 func (c *Crawler) newRun(ctx context.Context) *run {
-	r := &run{c: c, gates: &gates{}, robots: map[string]*robotsEntry{}}
+	r := &run{c: c, bg: context.WithoutCancel(ctx), gates: &gates{}, robots: map[string]*robotsEntry{}}
 	next := c.cfg.Transport
 	if next == nil {
 		r.transport = newTransport(c.cfg.Concurrency)
@@ -84,6 +85,9 @@ func (r *run) process(ctx context.Context, t *task) bool {
 	s := t.site
 	f, got := r.fetch(ctx, t)
 	if f == nil {
+		if ctx.Err() == nil {
+			r.markDone(t) // it ended (failed, blocked, not followed): a resumed run does not try again
+		}
 		return got
 	}
 	res, cur, article := f.res, f.url, f.article
@@ -92,6 +96,7 @@ func (r *run) process(ctx context.Context, t *task) bool {
 	notModified := res.status == http.StatusNotModified && res.conditional
 	if !notModified && (res.status < 200 || res.status > 299) {
 		r.failed(t, cur, res.status, http.StatusText(res.status))
+		r.markDone(t)
 		return true
 	}
 
@@ -108,6 +113,7 @@ func (r *run) process(ctx context.Context, t *task) bool {
 		Body:        res.body,
 		FetchedAt:   res.at,
 		Request:     res.request,
+		hold:        r.newHold(t),
 	}
 	var links []string
 	if notModified {
@@ -134,7 +140,12 @@ func (r *run) process(ctx context.Context, t *task) bool {
 			c.log.Error("handle page", keySite, s.Name, keyURL, t.url, keyErr, err)
 		}
 	}
-	r.enqueue(ctx, t, links)
+	// The page is done once its links are recorded and the handler's
+	// holds are released: a page whose links could not be recorded stays
+	// queued in the Frontier.
+	if r.enqueue(ctx, t, links) && p.hold != nil {
+		p.hold.release()
+	}
 	return true
 }
 
@@ -291,13 +302,15 @@ type panicError struct {
 
 func (e *panicError) Error() string { return fmt.Sprintf("handler panic: %v", e.value) }
 
-// enqueue queues the links of the page of t that its site fetches.
-func (r *run) enqueue(ctx context.Context, t *task, links []string) {
-	if len(links) == 0 || ctx.Err() != nil {
-		return
+// enqueue queues the links of the page of t that its site fetches. With a
+// Frontier, they are recorded there first, even when ctx is done; it
+// reports whether they were.
+func (r *run) enqueue(ctx context.Context, t *task, links []string) bool {
+	if len(links) == 0 || ctx.Err() != nil && r.c.cfg.Frontier == nil {
+		return true
 	}
 	if mp := r.c.cfg.MaxPages; mp > 0 && r.c.fetched.Load() >= int64(mp) {
-		return
+		return true
 	}
 	s, depth := t.site, t.depth+1
 	var batch []*task
@@ -312,7 +325,7 @@ func (r *run) enqueue(ctx context.Context, t *task, links []string) {
 		}
 		batch = append(batch, &task{site: s, u: u, url: l, depth: depth, article: article})
 	}
-	r.front.add(ctx, batch)
+	return r.queue(ctx, batch)
 }
 
 // resolve makes loc absolute against base and normalises it.

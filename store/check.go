@@ -20,7 +20,8 @@ const maxProblems = 20
 // time index, and a capture unless it re-used its Source's, which must then
 // exist and have one; every request belongs to a version; every revisit
 // belongs to a version and has its capture; every validators entry points
-// at a version. The records, captures and index buckets hold nothing else.
+// at a version; every frontier entry has a site, a URL and a readable
+// value. The records, captures and index buckets hold nothing else.
 // It returns nil, or the problems found (at most 20), joined. On a writable
 // archive it holds the write lock while it runs.
 func (db *DB) Check(ctx context.Context) error {
@@ -97,6 +98,7 @@ func (c *checker) layout(ctx context.Context, tx *bolt.Tx) {
 	if format > 1 {
 		c.logs(ctx, tx)
 	}
+	c.frontier(ctx, tx)
 }
 
 func isFormat1(name []byte) bool {

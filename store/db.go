@@ -152,6 +152,9 @@ func initBuckets(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
 	}
+	if _, err := tx.CreateBucketIfNotExists(bucketFrontier); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketFrontier, err)
+	}
 	if format < formatVersion {
 		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(strconv.Itoa(formatVersion)))
 	}

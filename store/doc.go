@@ -86,6 +86,8 @@
 //	revisit_captures  time url 0x00 version -> the revisit's head, or its whole
 //	                  capture for FetchDifferent, one zstd frame
 //	validators        target URI -> validators entry (below)
+//	frontier          site 0x00 url -> frontier entry (below): the URLs of
+//	                  each site's unfinished run
 //
 // The time in the version indexes is the version's FetchedAt, which never
 // changes; in the revisit log, the revisit's. Two revisits of one version at
@@ -106,6 +108,19 @@
 // byte (2), the version as a uvarint, the fetch time as a varint UnixNano,
 // then URL, ETag and Last-Modified, each a uvarint length and its bytes
 // (encoding 1, without the time, is still read).
+//
+// A frontier entry is an encoding byte (1), the state (0 queued, 1 done)
+// and the caller's flags as a byte each, then the depth as a uvarint. The
+// store gives URL, depth and flags no meaning: the crawler's frontier
+// (queued and done pages of a run, so that a killed run can be resumed)
+// is kept here by newsarc run. FrontierAdd queues URLs not there yet (a
+// done one stays done), FrontierDone marks one done (one not there is left
+// out: its run was finished), FrontierFinish deletes a site's entries,
+// FrontierLoad and FrontierSites read them; the writes go through Batch
+// like Put, and return once committed. The bucket is created by a writable
+// Open; a file without it (written before it existed, opened read-only)
+// has no unfinished run, and older newsarc versions ignore it, so it needed
+// no new format.
 //
 // HasFetch(url, t) seeks time|url|0x00 in by_time and in revisits: whether
 // a fetch of url at exactly t is kept, so that an import can skip what it

@@ -645,10 +645,10 @@ func TestImportWgetDedupAndEncodings(t *testing.T) {
 		}
 	}
 	wget("one")
-	// wget dates records to the second, and an import takes two fetches
-	// of a URL at the same time for the same fetch: the second crawl
-	// starts in the next second.
-	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	// wget dates records to the (rounded) second, and an import takes two
+	// fetches of a URL at the same time for the same fetch: the second
+	// crawl starts 1.5 s after the first ended, so that its dates differ.
+	time.Sleep(1500 * time.Millisecond)
 	wget("two", "--warc-dedup="+filepath.Join(dir, "one.cdx"))
 
 	// Together: the second file's revisits find their responses in the first.

@@ -43,7 +43,12 @@ sharing the config's concurrency), and serve the archive's HTTP API and
 metrics on listen (127.0.0.1:8080 by default). Site files are reloaded on
 SIGHUP and when they change on disk; an invalid one is reported and the old
 rules stay. SIGINT or SIGTERM stops taking new pages, stores what was
-fetched, closes the archive and exits 0.`,
+fetched, closes the archive and exits 0.
+
+Each run keeps its frontier (queued and done pages) in the archive. A run
+cut short (stopped, killed) is resumed as soon as newsarc run starts again,
+without waiting for its slot: pages done are not fetched again, and a page
+is done only once what it yielded is stored.`,
 		Args: args(0, 0),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return runRun(cmd.Context(), g, o, cmd.Flags().Changed)
@@ -112,7 +117,24 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(s
 	wg.Go(func() { d.watchSites(reloadCtx, g, cfg, sched, o.interval) })
 
 	log.Info("running", "sites", len(sites), "scheduled", len(d.scheduled()), "max_concurrent_sites", cfg.MaxConcurrentSites)
+	resumed, err := d.resumeAll(ctx)
+	if err != nil {
+		stopReload()
+		stopServing()
+		wg.Wait()
+		return err
+	}
+	// Resumed runs are waited for beside the scheduled ones, within the
+	// same grace.
+	resumeErr := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		resumeErr <- waitGrace(resumed, runGrace)
+	}()
 	runErr := sched.Run(ctx)
+	if err := <-resumeErr; err != nil && runErr == nil {
+		runErr = err
+	}
 	stopReload()
 	stopServing()
 	wg.Wait()
@@ -136,10 +158,14 @@ type daemon struct {
 	transport *limitTransport // every run's requests go through it
 	metrics   *metrics.Registry
 
+	sem      chan struct{}    // max_concurrent_sites tokens, shared by scheduled and resumed runs
+	frontier crawler.Frontier // where each run keeps its frontier
+
 	mu        sync.Mutex
 	sites     []*config.Site
 	lastStart map[string]time.Time // of each site's last successful run
 	queued    map[string]int64     // URLs waiting in each running crawl
+	busy      map[string]bool      // sites with a run going: never two at once
 }
 
 // watchQueue publishes the frontier of a site's running crawl, summed
@@ -182,7 +208,8 @@ func (d *daemon) watchQueue(site string, c *crawler.Crawler) (stop func()) {
 
 func newDaemon(cfg config.Config, db *store.DB, log *slog.Logger) *daemon {
 	return &daemon{cfg: cfg, db: db, log: log, transport: newLimitTransport(cfg.Concurrency), metrics: metrics.New(),
-		lastStart: map[string]time.Time{}, queued: map[string]int64{}}
+		sem: make(chan struct{}, max(cfg.MaxConcurrentSites, 1)), frontier: storeFrontier{db},
+		lastStart: map[string]time.Time{}, queued: map[string]int64{}, busy: map[string]bool{}}
 }
 
 // setSites makes sites the ones in force: their scheduled runs, and what
@@ -223,9 +250,102 @@ func (d *daemon) scheduled() []string {
 }
 
 // runSite is one scheduled crawl of s: from its start URLs, into the
-// archive, with the config's limits shared by every run.
+// archive, with the config's limits shared by every run. It carries on the
+// site's unfinished run when the archive holds one.
 func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
+	crawl := d.crawlSite(s)
 	return func(ctx context.Context) error {
+		if !d.claim(s.Name) {
+			d.log.Warn("resumed run still in progress: slot skipped", "site", s.Name)
+			d.metrics.RunSkipped(s.Name)
+			return nil
+		}
+		defer d.unclaim(s.Name)
+		return crawl(ctx)
+	}
+}
+
+// claim marks site as running; false when it already is.
+func (d *daemon) claim(site string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.busy[site] {
+		return false
+	}
+	d.busy[site] = true
+	return true
+}
+
+func (d *daemon) unclaim(site string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.busy, site)
+}
+
+// resumeAll starts at once, without waiting for their slots, the runs of
+// the scheduled sites that the archive holds an unfinished frontier of (a
+// run killed or stopped). The returned channel is closed once they have all
+// returned; they end when ctx does.
+func (d *daemon) resumeAll(ctx context.Context) (<-chan struct{}, error) {
+	done := make(chan struct{})
+	unfinished, err := d.db.FrontierSites(ctx)
+	if err != nil {
+		close(done)
+		return done, err
+	}
+	var wg sync.WaitGroup
+	for _, name := range unfinished {
+		var site *config.Site
+		for _, s := range d.currentSites() {
+			if s.Name == name && s.Schedule != "" {
+				site = s
+			}
+		}
+		if site == nil {
+			d.log.Warn("unfinished run of a site that is not scheduled: left for later", "site", name)
+			continue
+		}
+		if !d.claim(name) {
+			continue
+		}
+		crawl := d.crawlSite(site)
+		d.log.Info("resuming the unfinished run", "site", name)
+		wg.Go(func() {
+			defer d.unclaim(name)
+			if err := crawl(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("resumed run failed", "site", name, "err", err)
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	return done, nil
+}
+
+// waitGrace waits for done, at most grace.
+func waitGrace(done <-chan struct{}, grace time.Duration) error {
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-t.C:
+		return fmt.Errorf("resumed runs still in progress after %s", grace)
+	}
+}
+
+// crawlSite is one crawl of s, the site's unfinished run carried on if
+// there is one. A crawl that ends (not stopped) clears the site's frontier.
+func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		select {
+		case d.sem <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-d.sem }()
 		log := d.log.With("site", s.Name)
 		cs := s.Crawl
 		d.mu.Lock()
@@ -236,13 +356,22 @@ func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
 		ccfg := crawlerConfig(d.cfg, log)
 		ccfg.Transport = d.transport
 		ccfg.OnFetch = d.metrics.Fetch
+		ccfg.Frontier = d.frontier
 		start := time.Now()
 		res, err := crawlOnce(ctx, d.db, ccfg, plan, log, d.metrics, func(c *crawler.Crawler, _ *pipeline.Pipeline) func() {
 			return d.watchQueue(s.Name, c)
 		})
+		if ctx.Err() == nil {
+			// The run ended, and everything it fetched is stored
+			// (crawlOnce closed the pipeline): the next one starts afresh.
+			if ferr := d.db.FrontierFinish(ctx, s.Name); ferr != nil && err == nil {
+				err = ferr
+			}
+		}
 		reportSelectors(nil, log, res.health)
 		c := res.counts
 		log.Info("run finished", "took", res.took.Round(time.Millisecond), "fetched", res.stats.Fetched,
+			"resumed", res.stats.Resumed, "resumed_done", res.stats.ResumedDone,
 			"discovered", res.stats.Discovered, "articles", c.Articles, "new", c.New, "unchanged", c.Unchanged, "not_modified", c.NotModified,
 			"errors", res.stats.Errors+c.StoreFailed)
 		if err == nil && c.StoreFailed > 0 {
@@ -357,4 +486,34 @@ func (b *releaseBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.once.Do(b.release)
 	return err
+}
+
+// storeFrontier keeps the crawler's frontier in the archive: the crawler
+// and the store know nothing of each other.
+type storeFrontier struct{ db *store.DB }
+
+var _ crawler.Frontier = storeFrontier{}
+
+// The store's flags of a frontier entry.
+const frontierArticle = 1
+
+func (f storeFrontier) Load(ctx context.Context, site string, fn func(crawler.FrontierURL, bool) error) error {
+	return f.db.FrontierLoad(ctx, site, func(e store.FrontierEntry) error {
+		return fn(crawler.FrontierURL{URL: e.URL, Depth: e.Depth, Article: e.Flags&frontierArticle != 0}, e.Done)
+	})
+}
+
+func (f storeFrontier) Add(ctx context.Context, site string, urls []crawler.FrontierURL) error {
+	es := make([]store.FrontierEntry, len(urls))
+	for i, u := range urls {
+		es[i] = store.FrontierEntry{URL: u.URL, Depth: u.Depth}
+		if u.Article {
+			es[i].Flags = frontierArticle
+		}
+	}
+	return f.db.FrontierAdd(ctx, site, es)
+}
+
+func (f storeFrontier) Done(ctx context.Context, site, url string) error {
+	return f.db.FrontierDone(ctx, site, url)
 }

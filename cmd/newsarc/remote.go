@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -49,8 +52,31 @@ func (g *globalOptions) openReader(serverURL string) (config.Config, *store.DB, 
 		return cfg, nil, nil, err
 	}
 	url := "http://" + cfg.Listen
+	if perr := probe(url); perr != nil {
+		// Held by something that does not serve it (a crawl, an import).
+		return cfg, nil, nil, fmt.Errorf("%w; no newsarc run answers at %s to read through (%v)", err, url, perr)
+	}
 	g.logger().Info("archive in use; reading through the API of the running newsarc", "db", cfg.DB, "url", url)
 	return cfg, nil, server.NewClient(url, cfg.APIToken, nil), nil
+}
+
+// probe checks that a newsarc API answers at base.
+func probe(base string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("/healthz: %s", resp.Status)
+	}
+	return nil
 }
 
 // openArticleReader is openReader for history and diff.

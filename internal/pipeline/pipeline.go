@@ -56,9 +56,14 @@ type Counts struct {
 // store to group them into large batch commits while crawl workers go on.
 const writers = 64
 
-// queueLen bounds the records extracted but not yet handed to the store:
-// what a kill can lose on top of the store's uncommitted batch.
-const queueLen = 256
+// queueLen is the capacity of each writer's queue.
+const queueLen = MaxPending
+
+// MaxPending bounds the article pages the pipeline holds at once, all
+// writers together: handed to Handle and not yet stored (or failed) and
+// released (crawler.Page.Hold). It is what a kill can lose on top of the
+// pages in the crawler's workers: a resumed run fetches those again.
+const MaxPending = 256
 
 // Pipeline is a crawler.Handler that extracts and stores article pages.
 // Crawl workers extract; a pool of writers stores, so that a worker does not
@@ -70,7 +75,8 @@ type Pipeline struct {
 	sites   map[string]Site
 	log     *slog.Logger
 
-	jobs   []chan job // one queue per writer
+	jobs   []chan job    // one queue per writer
+	slots  chan struct{} // MaxPending tokens, one per job from enqueue to its end
 	wg     sync.WaitGroup
 	closed atomic.Bool
 
@@ -99,6 +105,7 @@ func New(archive store.Archive, sites []Site, log *slog.Logger) *Pipeline {
 	for _, s := range sites {
 		p.sites[s.Name] = s
 	}
+	p.slots = make(chan struct{}, MaxPending)
 	p.jobs = make([]chan job, writers)
 	for i := range p.jobs {
 		q := make(chan job, queueLen)
@@ -122,6 +129,7 @@ type job struct {
 	page    string         // the URL fetched, for the log
 	snap    store.Snapshot // a page fetched whole
 	revisit *store.Revisit // or a 304: snap is unused
+	release func()         // the page's crawler.Page.Hold, called once it is stored
 }
 
 func (p *Pipeline) write(q <-chan job) {
@@ -137,6 +145,10 @@ func (p *Pipeline) write(q <-chan job) {
 		} else {
 			out, err = p.archive.Put(j.ctx, j.snap)
 		}
+		if err == nil {
+			j.release() // stored: the crawler may mark the page done
+		}
+		<-p.slots
 		switch {
 		case err != nil:
 			p.failed.Add(1)
@@ -219,7 +231,7 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		p.failed.Add(1)
 		return err
 	}
-	return p.enqueue(ctx, job{site: site.Name, page: pg.URL, snap: snap}, snap.URL)
+	return p.enqueue(ctx, job{site: site.Name, page: pg.URL, snap: snap, release: pg.Hold()}, snap.URL)
 }
 
 // notModifiedPage counts a 304 against the version whose validators the
@@ -243,7 +255,7 @@ func (p *Pipeline) notModifiedPage(ctx context.Context, pg *crawler.Page) error 
 		Request:   pg.Request,
 		Capture:   captureProto(pg.Proto, pg.Status, pg.Header, nil),
 	}
-	return p.enqueue(ctx, job{site: pg.Site, page: pg.URL, revisit: r}, v.URL)
+	return p.enqueue(ctx, job{site: pg.Site, page: pg.URL, revisit: r, release: pg.Hold()}, v.URL)
 }
 
 // Validators is the crawler's Config.Validators: the ETag and
@@ -261,22 +273,23 @@ func (p *Pipeline) Validators(ctx context.Context, url string) (etag, lastModifi
 
 // enqueue hands j to the writer of the canonical URL. The store finishes
 // even when the crawl is cancelled: what was fetched is kept. Only a full
-// queue makes a cancelled crawl drop it.
+// pipeline (MaxPending) makes a cancelled crawl drop it; its page is then
+// not released.
 func (p *Pipeline) enqueue(ctx context.Context, j job, canonical string) error {
 	j.ctx = context.WithoutCancel(ctx)
-	q := p.queue(canonical)
 	select {
-	case q <- j:
-		return nil
+	case p.slots <- struct{}{}:
 	default:
+		select {
+		case p.slots <- struct{}{}:
+		case <-ctx.Done():
+			p.failed.Add(1)
+			return ctx.Err()
+		}
 	}
-	select {
-	case q <- j:
-		return nil
-	case <-ctx.Done():
-		p.failed.Add(1)
-		return ctx.Err()
-	}
+	// Never blocks for long: a writer's queue holds MaxPending jobs.
+	p.queue(canonical) <- j
+	return nil
 }
 
 // Extract runs the site's extraction on a response that was not crawled
