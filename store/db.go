@@ -77,6 +77,11 @@ func Open(path string, opts *Options) (*DB, error) {
 		// The freelist is rebuilt from the pages on open instead of being
 		// written at every commit (as etcd does): fewer pages per commit.
 		NoFreelistSync: true,
+		// A writer that outgrows the memory map waits for every read
+		// transaction to end (an export streaming to a slow client, say):
+		// map 1 GiB up front (address space, not memory) so that this is
+		// rare.
+		InitialMmapSize: initialMmap(o.ReadOnly),
 	})
 	if err != nil {
 		return nil, openError(path, err)
@@ -220,4 +225,12 @@ func (db *DB) Close() error {
 		return fmt.Errorf("close archive %s: %w", db.path, err)
 	}
 	return nil
+}
+
+// initialMmap is the memory map a writable archive starts with.
+func initialMmap(readOnly bool) int {
+	if readOnly {
+		return 0
+	}
+	return 1 << 30
 }

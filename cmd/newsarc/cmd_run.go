@@ -73,7 +73,17 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(s
 	if err != nil {
 		return err
 	}
+	// SIGHUP means reload from now until the archive is closed, never the
+	// default (terminate), also during start and stop.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	if changed("listen") {
+		if o.listen != "off" {
+			if _, port, err := net.SplitHostPort(o.listen); err != nil || port == "" {
+				return usagef("--listen %q: not host:port (like 127.0.0.1:8080) or off", o.listen)
+			}
+		}
 		if o.listen != "off" && cfg.APIToken == "" && !config.LoopbackListen(o.listen) {
 			return usagef("--listen %s: reachable beyond this machine; set api_token in the config first", o.listen)
 		}
@@ -93,9 +103,9 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(s
 		return err
 	}
 
-	// The API outlives the runs: it stops after them, before the archive
-	// is closed.
-	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
+	// The API stops with the runs: an export streaming to a slow client
+	// holds a read transaction that a growing archive's writers wait for.
+	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
 	var wg sync.WaitGroup
 	if cfg.Listen != "off" {
@@ -105,7 +115,7 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(s
 		}
 		log.Info("serving the API", "url", "http://"+ln.Addr().String())
 		h := server.New(server.Options{Archive: db, Sites: d.currentSites, Config: cfg, Metrics: d.metrics,
-			Token: cfg.APIToken, Software: "newsarc/" + fullVersion(), Logger: log})
+			Token: cfg.APIToken, Software: "newsarc/" + fullVersion(), Logger: log, ArchiveID: archiveID(cfg.DB)})
 		wg.Go(func() {
 			if err := server.Serve(serveCtx, ln, h, time.Second, log); err != nil {
 				log.Error("API server", "err", err)
@@ -114,7 +124,7 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(s
 	}
 
 	reloadCtx, stopReload := context.WithCancel(ctx)
-	wg.Go(func() { d.watchSites(reloadCtx, g, cfg, sched, o.interval) })
+	wg.Go(func() { d.watchSites(reloadCtx, g, cfg, sched, o.interval, hup) })
 
 	log.Info("running", "sites", len(sites), "scheduled", len(d.scheduled()), "max_concurrent_sites", cfg.MaxConcurrentSites)
 	resumed, err := d.resumeAll(ctx)
@@ -353,12 +363,12 @@ func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
 		d.mu.Unlock()
 		plan := &crawlPlan{}
 		plan.add(cs, pipeline.Site{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody})
-		ccfg := crawlerConfig(d.cfg, log)
+		ccfg := crawlerConfig(d.cfg, d.log) // the crawler names the site in its own lines
 		ccfg.Transport = d.transport
 		ccfg.OnFetch = d.metrics.Fetch
 		ccfg.Frontier = d.frontier
 		start := time.Now()
-		res, err := crawlOnce(ctx, d.db, ccfg, plan, log, d.metrics, func(c *crawler.Crawler, _ *pipeline.Pipeline) func() {
+		res, err := crawlOnce(ctx, d.db, ccfg, plan, d.log, d.metrics, func(c *crawler.Crawler, _ *pipeline.Pipeline) func() {
 			return d.watchQueue(s.Name, c)
 		})
 		if ctx.Err() == nil {
@@ -368,7 +378,7 @@ func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
 				err = ferr
 			}
 		}
-		reportSelectors(nil, log, res.health)
+		reportSelectors(nil, d.log, res.health)
 		c := res.counts
 		log.Info("run finished", "took", res.took.Round(time.Millisecond), "fetched", res.stats.Fetched,
 			"resumed", res.stats.Resumed, "resumed_done", res.stats.ResumedDone,
@@ -392,10 +402,8 @@ func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
 // watchSites reloads the site files on SIGHUP and when a file in the sites
 // folder changes. An invalid set is reported with the file, line and field,
 // and the sites in force stay.
-func (d *daemon) watchSites(ctx context.Context, g *globalOptions, cfg config.Config, sched *schedule.Scheduler, every time.Duration) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+func (d *daemon) watchSites(ctx context.Context, g *globalOptions, cfg config.Config, sched *schedule.Scheduler, every time.Duration,
+	hup <-chan os.Signal) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	last := dirState(cfg.SitesDir)

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,7 +55,7 @@ func (g *globalOptions) openReader(serverURL string) (config.Config, *store.DB, 
 		return cfg, nil, nil, err
 	}
 	url := "http://" + cfg.Listen
-	if perr := probe(url); perr != nil {
+	if perr := probe(url, archiveID(cfg.DB)); perr != nil {
 		// Held by something that does not serve it (a crawl, an import).
 		return cfg, nil, nil, fmt.Errorf("%w; no newsarc run answers at %s to read through (%v)", err, url, perr)
 	}
@@ -60,8 +63,9 @@ func (g *globalOptions) openReader(serverURL string) (config.Config, *store.DB, 
 	return cfg, nil, server.NewClient(url, cfg.APIToken, nil), nil
 }
 
-// probe checks that a newsarc API answers at base.
-func probe(base string) error {
+// probe checks that a newsarc API answers at base and serves the archive
+// whose archiveID is id.
+func probe(base, id string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
@@ -76,7 +80,24 @@ func probe(base string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("/healthz: %s", resp.Status)
 	}
+	if got := resp.Header.Get(server.HeaderArchive); got != id {
+		return fmt.Errorf("the newsarc there serves another archive")
+	}
 	return nil
+}
+
+// archiveID identifies an archive file for the API fallback: its device
+// and inode, the same whatever path reaches the file.
+func archiveID(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return fmt.Sprintf("%d:%d", st.Dev, st.Ino)
+	}
+	abs, _ := filepath.Abs(path)
+	return abs
 }
 
 // openArticleReader is openReader for history and diff.

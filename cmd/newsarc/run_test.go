@@ -17,6 +17,8 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/newsarc/newsarc/store"
 )
 
 // freePort returns a loopback address nothing listens on now.
@@ -162,6 +164,16 @@ func TestRun(t *testing.T) {
 	if r := mustRun(t, dir, "export"); !strings.Contains(r.stderr, "reading through the API of the running newsarc") {
 		t.Errorf("export during run did not go through the API:\n%s", r.stderr)
 	}
+	// Another archive, held by another process, is not read through this
+	// run's API, which serves a different file.
+	other, err := store.Open(filepath.Join(dir, "other.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, dir, "--db", "other.db", "export"); r.code != 1 || !strings.Contains(r.stderr, "serves another archive") {
+		t.Errorf("export of another locked archive: exit %d\n%s", r.code, r.stderr)
+	}
+	other.Close()
 	if h := historyOf(t, dir, srv.URL+"/news/1"); len(h) != 1 {
 		t.Errorf("history during run: %v", h)
 	}

@@ -105,7 +105,7 @@ func Parse(file string, data []byte) (Config, error) {
 	if c.MaxConcurrentSites == 0 {
 		c.MaxConcurrentSites = def.MaxConcurrentSites
 	}
-	if c.APIToken == "" && !LoopbackListen(c.Listen) {
+	if c.APIToken == "" && c.Listen != ListenOff && !LoopbackListen(c.Listen) {
 		return Config{}, d.fail("$.listen", "listen",
 			fmt.Errorf("%q is reachable beyond this machine: set api_token, or listen on 127.0.0.1 or [::1]", c.Listen))
 	}
@@ -124,13 +124,16 @@ func (c *Config) validate(d *doc) error {
 	case c.MaxConcurrentSites < 0:
 		return d.fail("$.max_concurrent_sites", "max_concurrent_sites", errors.New("must be at least 1 (0 or left out: the default, 2)"))
 	}
-	if c.Listen != "" {
+	if c.Listen != "" && c.Listen != ListenOff {
 		if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 			return d.fail("$.listen", "listen", fmt.Errorf("%q is not host:port (like 127.0.0.1:8080)", c.Listen))
 		}
 	}
 	return nil
 }
+
+// ListenOff as listen: newsarc run serves no API.
+const ListenOff = "off"
 
 // LoopbackListen reports whether a listen address (host:port) binds to a
 // loopback address only: 127.0.0.0/8, ::1 or localhost. An empty host

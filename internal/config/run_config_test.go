@@ -20,6 +20,9 @@ func TestRunConfig(t *testing.T) {
 	if d, _ := config.Parse("newsarc.yaml", nil); d.MaxConcurrentSites != 2 || d.Listen != "127.0.0.1:8080" {
 		t.Errorf("defaults %+v", d)
 	}
+	if c, err := config.Parse("newsarc.yaml", []byte("listen: \"off\"\n")); err != nil || c.Listen != config.ListenOff {
+		t.Errorf("listen: off: %v", err)
+	}
 	if _, err := config.Parse("newsarc.yaml", []byte("listen: 0.0.0.0:8080\napi_token: s3cret\n")); err != nil {
 		t.Errorf("public listen with a token: %v", err)
 	}

@@ -30,6 +30,10 @@ type Options struct {
 	// Health is /healthz's check: an error makes it answer 503. nil is
 	// always healthy.
 	Health func() error
+	// ArchiveID, when set, is sent with /healthz in the Newsarc-Archive
+	// header, so that a client can tell which archive file this process
+	// serves (see FileID).
+	ArchiveID string
 }
 
 // Log attribute keys.
@@ -76,6 +80,9 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
+	}
+	if s.ArchiveID != "" {
+		w.Header().Set(HeaderArchive, s.ArchiveID)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
@@ -160,3 +167,6 @@ func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Flush passes a flush on, for streaming handlers.
 func (w *recorder) Flush() { http.NewResponseController(w.ResponseWriter).Flush() }
+
+// HeaderArchive carries Options.ArchiveID in /healthz answers.
+const HeaderArchive = "Newsarc-Archive"
