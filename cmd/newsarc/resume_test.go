@@ -157,6 +157,15 @@ func stopDaemon(t *testing.T, d *daemonProc) {
 	}
 }
 
+// waitResumed waits until the resumed run has ended: every article served
+// and the run finished, so that what was served is stored. (Served alone
+// is not enough: a page served just before the stop may not be handled.)
+func waitResumed(t *testing.T, d *daemonProc, site *bigSite) {
+	t.Helper()
+	waitFor(t, "every article served", site.servedAll)
+	waitFor(t, "the resumed run to finish", func() bool { return strings.Contains(d.stderr.String(), `msg="run finished"`) })
+}
+
 // setupBig writes the config and site file of a test against srv.
 func setupBig(t *testing.T, dir, srvURL, schedule string) {
 	t.Helper()
@@ -297,7 +306,7 @@ func TestResumeAfterKill(t *testing.T) {
 	// The restart resumes at once: the schedule alone would wait an hour.
 	setupBig(t, dir, srv.URL, "@every 1h")
 	second := startDaemon(t, dir)
-	waitFor(t, "every article served", site.servedAll)
+	waitResumed(t, second, site)
 	stopDaemon(t, second)
 	if !strings.Contains(second.stderr.String(), "resuming the unfinished run") {
 		t.Errorf("second newsarc run did not resume")
@@ -374,7 +383,7 @@ func TestResumeAfterSIGTERM(t *testing.T) {
 
 	setupBig(t, dir, srv.URL, "@every 1h")
 	second := startDaemon(t, dir)
-	waitFor(t, "every article served", site.servedAll)
+	waitResumed(t, second, site)
 	stopDaemon(t, second)
 
 	end := readArchive(t, dir, srv.URL)
