@@ -230,7 +230,9 @@ func (d *daemon) setSites(sched *schedule.Scheduler, sites []*config.Site) error
 		if s.Schedule == "" {
 			continue
 		}
-		jobs = append(jobs, schedule.Job{Name: s.Name, Schedule: s.Schedule, Run: d.runSite(s)})
+		name := s.Name
+		jobs = append(jobs, schedule.Job{Name: s.Name, Schedule: s.Schedule, Run: d.runSite(s),
+			Busy: func() bool { return d.claimed(name) }})
 	}
 	if err := sched.Set(jobs); err != nil {
 		return err
@@ -273,6 +275,13 @@ func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
 		defer d.unclaim(s.Name)
 		return crawl(ctx)
 	}
+}
+
+// claimed reports whether a run of site is going.
+func (d *daemon) claimed(site string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.busy[site]
 }
 
 // claim marks site as running; false when it already is.

@@ -27,7 +27,7 @@ func (s *Scheduler) fire(j *job) {
 		s.mu.Unlock() // removed by Set as the slot fired
 		return
 	}
-	if j.running {
+	if j.running || (j.busy != nil && j.busy()) {
 		j.skipped++
 		s.mu.Unlock()
 		s.log.Warn("previous run still in progress: slot skipped", keyJob, j.name, keySlot, slot)

@@ -35,6 +35,10 @@ type Job struct {
 	// Run does the work. Its context is cancelled when the scheduler's Run
 	// context ends; it is never called twice at once for the same Name.
 	Run func(ctx context.Context) error
+	// Busy, when set, is asked as a slot fires: true skips the slot as if
+	// the job's previous run were still going (work of the same name
+	// started outside the scheduler, such as a resumed run).
+	Busy func() bool
 }
 
 // Options tune a Scheduler. The zero value is usable.
@@ -84,6 +88,7 @@ type job struct {
 	name  string
 	spec  string
 	run   func(ctx context.Context) error
+	busy  func() bool
 	entry cron.EntryID // 0 once removed by Set
 
 	running                 bool
@@ -169,7 +174,7 @@ func (s *Scheduler) Set(jobs []Job) error {
 			j = &job{name: jb.Name}
 			s.jobs[jb.Name] = j
 		}
-		j.run = jb.Run
+		j.run, j.busy = jb.Run, jb.Busy
 		if j.entry != 0 && j.spec == jb.Schedule {
 			continue
 		}

@@ -319,3 +319,29 @@ func TestRunTwice(t *testing.T) {
 		t.Error("second Run succeeded")
 	}
 }
+
+// TestBusySkips: a job whose Busy says true (work of the same name started
+// outside the scheduler) has its slots skipped, not run; once it is free
+// again, the job runs.
+func TestBusySkips(t *testing.T) {
+	t.Parallel()
+	var busy atomic.Bool
+	busy.Store(true)
+	var runs atomic.Int64
+	s := schedule.New(schedule.Options{})
+	err := s.Set([]schedule.Job{{Name: "cairo", Schedule: everySecond, Busy: busy.Load,
+		Run: func(context.Context) error { runs.Add(1); return nil }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := start(t, s)
+	waitFor(t, "a skipped slot", func() bool { st, _ := status(s, "cairo"); return st.Skipped >= 1 })
+	if n := runs.Load(); n != 0 {
+		t.Errorf("ran %d times while busy", n)
+	}
+	busy.Store(false)
+	waitFor(t, "a run once free", func() bool { return runs.Load() >= 1 })
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
