@@ -368,8 +368,12 @@ func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
 		log := d.log.With("site", s.Name)
 		cs := s.Crawl
 		d.mu.Lock()
-		cs.Since = d.lastStart[s.Name] // sitemap and feed entries older than the last good run are skipped
+		since, known := d.lastStart[s.Name]
 		d.mu.Unlock()
+		if !known { // the first run of this site since the start: ask the archive
+			since, _ = d.db.LastRun(ctx, s.Name)
+		}
+		cs.Since = since // sitemap and feed entries older than the last good run are skipped
 		plan := &crawlPlan{}
 		plan.add(cs, pipeline.Site{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody})
 		ccfg := crawlerConfig(d.cfg, d.log) // the crawler names the site in its own lines
@@ -396,10 +400,15 @@ func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
 		if err == nil && c.StoreFailed > 0 {
 			err = fmt.Errorf("%d extracted articles could not be stored", c.StoreFailed)
 		}
-		if err == nil {
+		if err == nil && ctx.Err() == nil {
 			d.mu.Lock()
 			d.lastStart[s.Name] = start
 			d.mu.Unlock()
+			// Kept in the archive, so that discovery after a restart
+			// still reads only what is newer.
+			if serr := d.db.SetLastRun(context.WithoutCancel(ctx), s.Name, start); serr != nil {
+				log.Warn("record the last good run", "err", serr)
+			}
 		}
 		if ctx.Err() == nil { // a run cut short by a stop is neither
 			d.metrics.RunFinished(s.Name, err == nil, time.Now())

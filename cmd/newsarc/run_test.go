@@ -217,6 +217,17 @@ func TestRun(t *testing.T) {
 	if strip(during) != strip(after) {
 		t.Errorf("export during run and after differ:\n%s\n---\n%s", strip(during), strip(after))
 	}
+	// The last good run is kept in the archive, for discovery after a
+	// restart.
+	db, err := store.Open(filepath.Join(dir, "newsarc.db"), &store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := db.LastRun(t.Context(), "cairo")
+	db.Close()
+	if err != nil || last.IsZero() || time.Since(last) > time.Minute {
+		t.Errorf("last good run in the archive: %v, %v", last, err)
+	}
 	if !strings.Contains(stderr.String(), "serving the API") {
 		t.Errorf("no API line in the log")
 	}
