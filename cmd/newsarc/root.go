@@ -124,17 +124,6 @@ func (g *globalOptions) loadSites(cfg config.Config) ([]*config.Site, error) {
 	return config.LoadSites(cfg.SitesDir)
 }
 
-// openArchive loads the config and opens its archive (read-only for export
-// and history, which can then run beside each other).
-func (g *globalOptions) openArchive(readOnly bool) (config.Config, *store.DB, error) {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return cfg, nil, err
-	}
-	db, err := store.Open(cfg.DB, &store.Options{ReadOnly: readOnly})
-	return cfg, db, err
-}
-
 // siteFor returns the first site whose domains hold u's host, or nil.
 func siteFor(sites []*config.Site, u *url.URL) *config.Site {
 	for _, s := range sites {
