@@ -11,7 +11,6 @@ import (
 
 	"github.com/newsarc/newsarc/internal/config"
 	"github.com/newsarc/newsarc/internal/urlnorm"
-	"github.com/newsarc/newsarc/store"
 )
 
 // globalOptions are the flags every command takes.
