@@ -99,6 +99,7 @@ func (c *checker) layout(ctx context.Context, tx *bolt.Tx) {
 		c.logs(ctx, tx)
 	}
 	c.frontier(ctx, tx)
+	c.plans(ctx, tx)
 }
 
 func isFormat1(name []byte) bool {

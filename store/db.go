@@ -157,8 +157,10 @@ func initBuckets(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
 	}
-	if _, err := tx.CreateBucketIfNotExists(bucketFrontier); err != nil {
-		return fmt.Errorf("create bucket %s: %w", bucketFrontier, err)
+	for _, name := range [][]byte{bucketFrontier, bucketPlans, bucketPlanDue, bucketRevisitStats} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
 	}
 	if format < formatVersion {
 		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(strconv.Itoa(formatVersion)))

@@ -152,7 +152,7 @@ func TestFormat1(t *testing.T) {
 		t.Fatal(err)
 	}
 	format, buckets := formatOf(t, path)
-	if format != "2" || !strings.Contains(strings.Join(buckets, " "), "requests revisit_captures revisits") ||
+	if format != "2" || !strings.Contains(strings.Join(buckets, " "), "requests revisit_captures revisit_due revisit_plans revisit_stats revisits") ||
 		!strings.Contains(strings.Join(buckets, " "), "validators") {
 		t.Errorf("after a writable open: format %s, buckets %q; want 2 with the new buckets", format, buckets)
 	}

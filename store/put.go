@@ -94,6 +94,9 @@ func validate(s *Snapshot) error {
 	case s.Source > 0 && s.Origin != OriginReextract:
 		return fmt.Errorf("source version %d for origin %q: only a re-extraction has one", s.Source, s.Origin)
 	}
+	if err := validateAges(s.Revisits); err != nil {
+		return err
+	}
 	if s.TargetURI == s.URL {
 		s.TargetURI = "" // stored as "" when it is the URL
 	}
@@ -217,7 +220,11 @@ func (w *writer) put(tx *bolt.Tx) (Outcome, error) {
 		if err := setValidators(tx, s, cur); err != nil {
 			return Outcome{}, err
 		}
-		return Outcome{Version: cur, Seen: m.seen}, nil
+		age, err := updatePlan(tx, planFetch{url: s.URL, site: s.Site, target: s.TargetURI, at: t, ages: s.Revisits, version: cur})
+		if err != nil {
+			return Outcome{}, err
+		}
+		return Outcome{Version: cur, Seen: m.seen, Revisit: age}, nil
 	}
 	if cur >= maxVersion {
 		return Outcome{}, fmt.Errorf("too many versions")
@@ -261,7 +268,12 @@ func (w *writer) put(tx *bolt.Tx) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{Version: next, New: true, Seen: 1}, nil
+	age, err := updatePlan(tx, planFetch{url: s.URL, site: s.Site, target: s.TargetURI, at: t, ages: s.Revisits,
+		version: next, changed: next > 1})
+	if err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{Version: next, New: true, Seen: 1, Revisit: age}, nil
 }
 
 // reuseSource points nm, a re-extraction of s.Source, at the capture it

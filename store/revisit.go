@@ -58,7 +58,9 @@ func (db *DB) Revisit(ctx context.Context, r Revisit) (Outcome, error) {
 			return err
 		}
 		out = Outcome{Version: r.Version, Seen: m.seen}
-		return nil
+		out.Revisit, err = updatePlan(tx, planFetch{url: r.URL, site: m.site, target: r.TargetURI, at: t, ages: r.Revisits,
+			version: r.Version, notModified: r.Kind == FetchNotModified})
+		return err
 	})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("revisit %s v%d: %w", r.URL, r.Version, err)
@@ -83,6 +85,9 @@ func validateRevisit(r *Revisit) error {
 		return fmt.Errorf("fetch time %s out of range", r.FetchedAt)
 	case r.Kind != FetchNotModified && r.Kind != FetchIdentical:
 		return fmt.Errorf("revisit kind %q: want %q or %q", r.Kind, FetchNotModified, FetchIdentical)
+	}
+	if err := validateAges(r.Revisits); err != nil {
+		return err
 	}
 	switch r.Origin {
 	case "":

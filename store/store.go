@@ -37,6 +37,12 @@ type Snapshot struct {
 	// re-extracted: its capture (and request) is not stored again. 0 stores
 	// the snapshot's own capture.
 	Source int
+	// Revisits are the site's revisit ages: when the article is fetched
+	// again after first seen (see "Revisit plans" in doc.go). Not empty,
+	// the fetch keeps the article's plan: it starts one, or is the due
+	// revisit, or restarts an ended one. Empty (imports, re-extractions,
+	// sites without revisits) leaves plans alone.
+	Revisits []time.Duration
 }
 
 // FetchKind says what a fetch did to the archive.
@@ -53,14 +59,15 @@ const (
 // Revisit is a re-fetch that found a known version unchanged, given to
 // Archive.Revisit: a 304, or a revisit record of an imported WARC.
 type Revisit struct {
-	URL       string    // canonical URL (store key)
-	Version   int       // the version found unchanged (need not be the latest)
-	FetchedAt time.Time // when the re-fetch happened
-	Kind      FetchKind // FetchNotModified or FetchIdentical
-	TargetURI string    // URL actually fetched; "" means URL
-	Request   []byte    // raw HTTP request head as sent; may be nil
-	Capture   []byte    // the response head (for a 304, the whole 304 response)
-	Origin    Origin    // "" means OriginCrawl; OriginImport for a WARC's revisit record
+	URL       string          // canonical URL (store key)
+	Version   int             // the version found unchanged (need not be the latest)
+	FetchedAt time.Time       // when the re-fetch happened
+	Kind      FetchKind       // FetchNotModified or FetchIdentical
+	TargetURI string          // URL actually fetched; "" means URL
+	Request   []byte          // raw HTTP request head as sent; may be nil
+	Capture   []byte          // the response head (for a 304, the whole 304 response)
+	Origin    Origin          // "" means OriginCrawl; OriginImport for a WARC's revisit record
+	Revisits  []time.Duration // as in Snapshot
 }
 
 // Validators are what a conditional request for a target URI needs: the
@@ -102,6 +109,9 @@ type Outcome struct {
 	Version int  // the version the snapshot was counted against
 	New     bool // true: a new version was stored; false: seen again unchanged
 	Seen    int  // how many snapshots that version has now
+	// Revisit is, when the fetch was the article's due revisit, the age
+	// bucket it was counted in (one of Snapshot.Revisits); 0 otherwise.
+	Revisit time.Duration
 }
 
 // Version describes one stored version of an article.
