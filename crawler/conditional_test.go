@@ -511,3 +511,54 @@ func TestHTTP2Capture(t *testing.T) {
 		t.Errorf("/news/1: Page.Request lacks If-None-Match:\n%s", got)
 	}
 }
+
+// TestRevisitPass fetches known articles as a revisit pass: each start URL
+// is an article asked for with its validators, even one no article
+// pattern matches any more; no link is followed, no sitemap or feed read.
+func TestRevisitPass(t *testing.T) {
+	var log headerLog
+	srv := newServer(t, log.routes(map[string]http.HandlerFunc{
+		"/robots.txt":  func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nSitemap: /sitemap.xml\n") },
+		"/sitemap.xml": http.NotFound,
+		"/news/1":      validating(`"n1"`, "/news/2", "/"),
+		"/news/3":      validating(`"n3"`, "/news/1"),
+		"/old/4":       validating(`"o4"`),
+	}))
+	site := newsSite(srv, 3)
+	site.StartURLs = []string{srv.URL + "/news/1", srv.URL + "/news/3", srv.URL + "/old/4"}
+	site.Feeds = []string{srv.URL + "/feed.xml"}
+	site.Revisit = true
+	known := &validatorLog{etag: map[string]string{srv.URL + "/news/1": `"n1"`, srv.URL + "/old/4": `"o4"`}}
+	rec, st := crawl(t, crawler.Config{Validators: known.get}, site)
+	want := crawler.Stats{Fetched: 3, Pages: 3, Articles: 3, NotModified: 2}
+	if diff := cmp.Diff(want, st); diff != "" {
+		t.Errorf("stats (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"/news/1", "/news/3", "/old/4"}, rec.paths()); diff != "" {
+		t.Errorf("pages (-want +got):\n%s", diff)
+	}
+	for k, notModified := range map[string]bool{"/news/1": true, "/news/3": false, "/old/4": true} {
+		if p := rec.page(k); p == nil || !p.Article || p.NotModified != notModified || p.Depth != 0 {
+			t.Errorf("%s: %+v; want an article, not modified %v", k, p, notModified)
+		}
+	}
+	for _, k := range []string{"/sitemap.xml", "/feed.xml", "/news/2", "/"} {
+		if n := len(log.of(k)); n != 0 {
+			t.Errorf("%s requested %d times by a revisit pass", k, n)
+		}
+	}
+	if n := len(log.of("/robots.txt")); n != 1 {
+		t.Errorf("robots.txt requested %d times, want 1", n)
+	}
+
+	// A revisit pass keeps no frontier: it would be the site's crawl's.
+	if _, err := crawler.New(crawler.Config{Frontier: nopFrontier{}}, []crawler.Site{site}, (&recorder{}).handle); err == nil {
+		t.Error("New accepted a revisit pass with a Frontier")
+	}
+}
+
+type nopFrontier struct{}
+
+func (nopFrontier) Load(context.Context, string, func(crawler.FrontierURL, bool) error) error { return nil }
+func (nopFrontier) Add(context.Context, string, []crawler.FrontierURL) error                 { return nil }
+func (nopFrontier) Done(context.Context, string, string) error                               { return nil }

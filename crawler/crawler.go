@@ -128,6 +128,11 @@ func New(cfg Config, sites []Site, h Handler) (*Crawler, error) {
 		if names[s.Name] {
 			return nil, fmt.Errorf("new crawler: site %q: name used twice", s.Name)
 		}
+		if s.Revisit && cfg.Frontier != nil {
+			// Frontiers are by site name: the pass would carry on, or
+			// clear, the site's crawl.
+			return nil, fmt.Errorf("new crawler: site %q: a revisit pass has no frontier", s.Name)
+		}
 		names[s.Name] = true
 		c.sites = append(c.sites, s)
 	}
@@ -232,7 +237,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			}
 			seeds = append(seeds, &task{site: s, u: u, url: norm, depth: 0, article: s.isArticle(u, 0)})
 		}
-		if s.AdHoc {
+		if s.AdHoc || s.Revisit {
 			r.queue(ctx, seeds)
 			continue
 		}

@@ -34,6 +34,13 @@ type Site struct {
 	// (when ArticleURLs is empty). It has no discovery: no sitemaps, feeds
 	// or robots.txt Sitemap: lines are read for it.
 	AdHoc bool
+	// Revisit marks a pass over articles already kept (their scheduled
+	// revisits): every start URL is an article page, asked for with
+	// conditional requests (Config.Validators) like any article, and
+	// nothing else is fetched: no link is followed (MaxDepth is taken as
+	// 0), no sitemap or feed is read. robots.txt still applies. A crawler
+	// with a Config.Frontier refuses it.
+	Revisit bool
 }
 
 // Page is one fetched page, handed to the Handler.

@@ -186,9 +186,10 @@ func (r *run) fetch(ctx context.Context, t *task) (*fetched, bool) {
 			return nil, hop > 0
 		}
 		var v validators
-		if page && article && t.depth > 0 && c.cfg.Validators != nil {
+		if page && article && (t.depth > 0 || s.Revisit) && c.cfg.Validators != nil {
 			// Articles only: start and follow pages, sitemaps and feeds
 			// are fetched whole, so that a 304 never hides their links.
+			// A revisit pass's start URLs are articles.
 			v.etag, v.lastModified = c.cfg.Validators(ctx, cur)
 		}
 		began := time.Now()

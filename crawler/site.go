@@ -26,6 +26,12 @@ func compileSite(in Site) (*site, error) {
 	if in.MaxDepth < 0 {
 		return nil, fmt.Errorf("max depth %d: must be 0 or more", in.MaxDepth)
 	}
+	if in.Revisit {
+		if len(in.StartURLs) == 0 {
+			return nil, errors.New("a revisit pass without start urls")
+		}
+		s.MaxDepth, s.Sitemaps, s.Feeds = 0, nil, nil
+	}
 	if in.Rate < 0 || math.IsNaN(in.Rate) || math.IsInf(in.Rate, 0) {
 		return nil, fmt.Errorf("rate %v: must be 0 (no limit) or more", in.Rate)
 	}
@@ -95,6 +101,9 @@ func (s *site) routeDiscovered(u *url.URL) (fetch, article bool) {
 
 // isArticle tells whether the page at u and depth is an article.
 func (s *site) isArticle(u *url.URL, depth int) bool {
+	if s.Revisit {
+		return true
+	}
 	if s.AdHoc && len(s.ArticleURLs) == 0 {
 		// Start URLs too: people give an article's URL to crawl it. A
 		// listing page yields no article and the handler skips it.
@@ -107,7 +116,7 @@ func (s *site) isArticle(u *url.URL, depth int) bool {
 // patterns say when it matches one, else as the URL that redirected
 // (article) was.
 func (s *site) redirectArticle(u *url.URL, depth int, article bool) bool {
-	if s.AdHoc {
+	if s.AdHoc || s.Revisit {
 		return s.isArticle(u, depth)
 	}
 	pq := urlnorm.PathQuery(u)
