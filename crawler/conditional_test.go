@@ -559,6 +559,8 @@ func TestRevisitPass(t *testing.T) {
 
 type nopFrontier struct{}
 
-func (nopFrontier) Load(context.Context, string, func(crawler.FrontierURL, bool) error) error { return nil }
-func (nopFrontier) Add(context.Context, string, []crawler.FrontierURL) error                 { return nil }
-func (nopFrontier) Done(context.Context, string, string) error                               { return nil }
+func (nopFrontier) Load(context.Context, string, func(crawler.FrontierURL, bool) error) error {
+	return nil
+}
+func (nopFrontier) Add(context.Context, string, []crawler.FrontierURL) error { return nil }
+func (nopFrontier) Done(context.Context, string, string) error               { return nil }

@@ -167,6 +167,15 @@ type Archive interface {
 	// The Fetch's byte slices are valid only during fn, and fn must not
 	// modify them. An error from fn stops the walk and is returned.
 	Fetches(ctx context.Context, f Filter, fn func(Fetch) error) error
+	// DueRevisits returns up to limit articles of site whose revisit plan
+	// is due at now, the longest overdue first.
+	DueRevisits(ctx context.Context, site string, now time.Time, limit int) ([]DueRevisit, error)
+	// RevisitsFailed counts as failed the revisits of urls still due at
+	// at, and moves their plans on; it returns the failures by age.
+	RevisitsFailed(ctx context.Context, urls []string, ages []time.Duration, at time.Time) (map[time.Duration]int, error)
+	// Revisits reports what revisits found, by site and age, and counts
+	// the plans of each site.
+	Revisits(ctx context.Context, now time.Time) (RevisitReport, error)
 	// Close waits for the calls in flight and releases the archive.
 	Close() error
 }

@@ -257,7 +257,7 @@ func planCrawl(sites []*config.Site, o *crawlOptions, urls []string, changed fun
 		if len(cs.StartURLs) == 0 {
 			return nil, usagef("crawl: site %s has no start_urls (%s) and no URL of it was given", s.Name, s.File)
 		}
-		plan.add(cs, pipeline.Site{Name: s.Name, Domains: cs.Domains, Rules: s.Rules, HasBody: s.HasBody})
+		plan.add(cs, pipelineSite(s))
 	}
 	for _, host := range adhocOrder {
 		cs := *adhoc[host]
@@ -280,6 +280,9 @@ func printSummary(w io.Writer, took time.Duration, s crawler.Stats, c pipeline.C
 	if s.DiscoveryFetched > 0 || s.DiscoveryErrors > 0 {
 		fmt.Fprintf(w, "  discovered   %d (from %d sitemaps and feeds; %d failed)\n", s.Discovered, s.DiscoveryFetched, s.DiscoveryErrors)
 	}
+	if c.Revisits > 0 {
+		fmt.Fprintf(w, "  revisits     %d due revisits made, %d found a new version\n", c.Revisits, c.RevisitsNew)
+	}
 	if s.RobotsBlocked > 0 {
 		fmt.Fprintf(w, "  robots.txt   %d blocked\n", s.RobotsBlocked)
 	}
@@ -297,6 +300,11 @@ func printSummary(w io.Writer, took time.Duration, s crawler.Stats, c pipeline.C
 	for _, site := range sites {
 		fmt.Fprintf(w, "  body selector missed on %d pages of %s (generic extractor used)\n", c.BodyFallback[site], site)
 	}
+}
+
+// pipelineSite is what the pipeline needs of a configured site to crawl it.
+func pipelineSite(s *config.Site) pipeline.Site {
+	return pipeline.Site{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody, Revisits: s.Revisits}
 }
 
 // addDemoSite appends the built-in demo site to sites.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"github.com/newsarc/newsarc/internal/pipeline"
 	"github.com/newsarc/newsarc/internal/schedule"
 	"github.com/newsarc/newsarc/internal/server"
+	"github.com/newsarc/newsarc/internal/urlnorm"
 	"github.com/newsarc/newsarc/store"
 )
 
@@ -30,6 +32,7 @@ type runOptions struct {
 	listen   string
 	jitter   time.Duration
 	interval time.Duration // how often the sites folder is checked for changes
+	revisit  time.Duration // how often due revisits are looked for
 }
 
 func newRunCmd(g *globalOptions) *cobra.Command {
@@ -58,6 +61,7 @@ is done only once what it yielded is stored.`,
 	f.StringVar(&o.listen, "listen", "", "serve the API here instead of the config's listen (\"off\": do not serve)")
 	f.DurationVar(&o.jitter, "jitter", 10*time.Second, "start each scheduled run after a random delay up to this long")
 	f.DurationVar(&o.interval, "reload-interval", 2*time.Second, "how often the sites folder is checked for changed files")
+	f.DurationVar(&o.revisit, "revisit-interval", time.Minute, "how often each site's due revisits are looked for and fetched")
 	return cmd
 }
 
@@ -66,8 +70,8 @@ is done only once what it yielded is stored.`,
 const runGrace = 6 * time.Second
 
 func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(string) bool) error {
-	if o.jitter < 0 || o.interval <= 0 {
-		return usagef("--jitter must not be negative and --reload-interval must be positive")
+	if o.jitter < 0 || o.interval <= 0 || o.revisit <= 0 {
+		return usagef("--jitter must not be negative, --reload-interval and --revisit-interval must be positive")
 	}
 	cfg, sites, err := g.configAndSites(false)
 	if err != nil {
@@ -134,12 +138,18 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(s
 		wg.Wait()
 		return err
 	}
-	// Resumed runs are waited for beside the scheduled ones, within the
-	// same grace.
+	// Revisit passes stop with the runs; what they fetched is stored.
+	revisitsDone := make(chan struct{})
+	go func() {
+		defer close(revisitsDone)
+		d.revisitLoop(ctx, o.revisit)
+	}()
+	// Resumed runs and revisit passes are waited for beside the scheduled
+	// runs, within the same grace.
 	resumeErr := make(chan error, 1)
 	go func() {
 		<-ctx.Done()
-		resumeErr <- waitGrace(resumed, runGrace)
+		resumeErr <- waitGrace(all(resumed, revisitsDone), runGrace)
 	}()
 	runErr := sched.Run(ctx)
 	if err := <-resumeErr; err != nil && runErr == nil {
@@ -175,7 +185,15 @@ type daemon struct {
 	sites     []*config.Site
 	lastStart map[string]time.Time // of each site's last successful run
 	queued    map[string]int64     // URLs waiting in each running crawl
-	busy      map[string]bool      // sites with a run going: never two at once
+	busy      map[string]*holder   // sites with a run or a revisit pass going: never two at once
+}
+
+// holder is what holds a site: a run, or a pass over its due revisits,
+// which a run of the site stops (cancel) and waits for (done).
+type holder struct {
+	revisit bool
+	cancel  context.CancelFunc
+	done    chan struct{} // closed by unclaim
 }
 
 // watchQueue publishes the frontier of a site's running crawl, summed
@@ -219,7 +237,7 @@ func (d *daemon) watchQueue(site string, c *crawler.Crawler) (stop func()) {
 func newDaemon(cfg config.Config, db *store.DB, log *slog.Logger) *daemon {
 	return &daemon{cfg: cfg, db: db, log: log, transport: newLimitTransport(cfg.Concurrency), metrics: metrics.New(),
 		sem: make(chan struct{}, max(cfg.MaxConcurrentSites, 1)), frontier: storeFrontier{db},
-		lastStart: map[string]time.Time{}, queued: map[string]int64{}, busy: map[string]bool{}}
+		lastStart: map[string]time.Time{}, queued: map[string]int64{}, busy: map[string]*holder{}}
 }
 
 // setSites makes sites the ones in force: their scheduled runs, and what
@@ -277,28 +295,55 @@ func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
 	}
 }
 
-// claimed reports whether a run of site is going.
+// claimed reports whether a run of site is going (a revisit pass does
+// not count: a run stops it).
 func (d *daemon) claimed(site string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.busy[site]
+	h := d.busy[site]
+	return h != nil && !h.revisit
 }
 
-// claim marks site as running; false when it already is.
+// claim marks site as running; false when it already is. A revisit pass of
+// the site is stopped first (what it fetched is stored) and waited for.
 func (d *daemon) claim(site string) bool {
+	for {
+		d.mu.Lock()
+		h := d.busy[site]
+		if h == nil {
+			d.busy[site] = &holder{done: make(chan struct{})}
+			d.mu.Unlock()
+			return true
+		}
+		d.mu.Unlock()
+		if !h.revisit {
+			return false
+		}
+		h.cancel()
+		<-h.done
+	}
+}
+
+// claimRevisit marks site as in a revisit pass, which cancel stops; false
+// when the site is busy.
+func (d *daemon) claimRevisit(site string, cancel context.CancelFunc) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.busy[site] {
+	if d.busy[site] != nil {
 		return false
 	}
-	d.busy[site] = true
+	d.busy[site] = &holder{revisit: true, cancel: cancel, done: make(chan struct{})}
 	return true
 }
 
 func (d *daemon) unclaim(site string) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
+	h := d.busy[site]
 	delete(d.busy, site)
+	d.mu.Unlock()
+	if h != nil {
+		close(h.done)
+	}
 }
 
 // resumeAll starts at once, without waiting for their slots, the runs of
@@ -343,6 +388,18 @@ func (d *daemon) resumeAll(ctx context.Context) (<-chan struct{}, error) {
 	return done, nil
 }
 
+// all is closed once every one of cs is.
+func all(cs ...<-chan struct{}) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		for _, c := range cs {
+			<-c
+		}
+		close(done)
+	}()
+	return done
+}
+
 // waitGrace waits for done, at most grace.
 func waitGrace(done <-chan struct{}, grace time.Duration) error {
 	t := time.NewTimer(grace)
@@ -351,7 +408,7 @@ func waitGrace(done <-chan struct{}, grace time.Duration) error {
 	case <-done:
 		return nil
 	case <-t.C:
-		return fmt.Errorf("resumed runs still in progress after %s", grace)
+		return fmt.Errorf("resumed runs or revisit passes still in progress after %s", grace)
 	}
 }
 
@@ -375,7 +432,7 @@ func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
 		}
 		cs.Since = since // sitemap and feed entries older than the last good run are skipped
 		plan := &crawlPlan{}
-		plan.add(cs, pipeline.Site{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody})
+		plan.add(cs, pipelineSite(s))
 		ccfg := crawlerConfig(d.cfg, d.log) // the crawler names the site in its own lines
 		ccfg.Transport = d.transport
 		ccfg.OnFetch = d.metrics.Fetch
@@ -542,4 +599,95 @@ func (f storeFrontier) Add(ctx context.Context, site string, urls []crawler.Fron
 
 func (f storeFrontier) Done(ctx context.Context, site, url string) error {
 	return f.db.FrontierDone(ctx, site, url)
+}
+
+// revisitBatch bounds the due revisits of one site fetched in one pass; the
+// rest wait for the next pass.
+const revisitBatch = 1000
+
+// revisitLoop makes, every interval (and once at the start), a pass over
+// each site's due revisits, the sites side by side. A pass never runs beside
+// a run of its site: it is not started while one is going, and a run that
+// starts stops it. Passes share the config's concurrency with the runs, but
+// not max_concurrent_sites: they are short and must not wait behind long
+// runs.
+func (d *daemon) revisitLoop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		var wg sync.WaitGroup
+		for _, s := range d.currentSites() {
+			if len(s.Revisits) > 0 {
+				wg.Go(func() { d.revisitSite(ctx, s) })
+			}
+		}
+		wg.Wait()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// revisitSite fetches the articles of s whose revisit is due, with
+// conditional requests: the store counts each stored fetch against its plan
+// (store.Outcome.Revisit). Those with nothing stored are then counted as
+// failed, so that a gone page is not asked for every minute. A pass stopped
+// (by a stop or by a run of the site) leaves what it did not fetch due.
+func (d *daemon) revisitSite(ctx context.Context, s *config.Site) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if !d.claimRevisit(s.Name, cancel) {
+		return // a run of the site is going
+	}
+	defer d.unclaim(s.Name)
+	log := d.log.With("site", s.Name)
+	start := time.Now()
+	due, err := d.db.DueRevisits(ctx, s.Name, start, revisitBatch)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Error("read due revisits", "err", err)
+		}
+		return
+	}
+	if len(due) == 0 {
+		return
+	}
+	urls := make([]string, 0, len(due))
+	cs := crawler.Site{Name: s.Name, Domains: s.Crawl.Domains, IgnoreURLs: s.Crawl.IgnoreURLs, Rate: s.Crawl.Rate, Revisit: true}
+	for _, r := range due {
+		urls = append(urls, r.URL)
+		if u, err := url.Parse(r.Target); err == nil && urlnorm.HostAllowed(u.Host, s.Crawl.Domains) {
+			cs.StartURLs = append(cs.StartURLs, r.Target)
+		} // else: no longer in the site's domains; counted as failed below
+	}
+	var res crawlResult
+	if len(cs.StartURLs) > 0 {
+		plan := &crawlPlan{}
+		plan.add(cs, pipelineSite(s))
+		ccfg := crawlerConfig(d.cfg, d.log)
+		ccfg.Transport = d.transport
+		ccfg.OnFetch = d.metrics.Fetch
+		res, err = crawlOnce(ctx, d.db, ccfg, plan, d.log, d.metrics, nil)
+		if err != nil && ctx.Err() == nil {
+			log.Error("revisit pass failed", "err", err)
+		}
+	}
+	if ctx.Err() != nil {
+		log.Info("revisit pass stopped; the rest stay due", "due", len(due), "revisits", res.counts.Revisits)
+		return
+	}
+	failed, err := d.db.RevisitsFailed(ctx, urls, s.Revisits, start)
+	if err != nil {
+		log.Error("count failed revisits", "err", err)
+	}
+	nfailed := 0
+	for age, n := range failed {
+		d.metrics.RevisitsFailed(s.Name, store.AgeLabel(age), n)
+		nfailed += n
+	}
+	c := res.counts
+	log.Info("revisits done", "took", time.Since(start).Round(time.Millisecond), "due", len(due), "fetched", res.stats.Fetched,
+		"revisits", c.Revisits, "changed", c.RevisitsNew, "not_modified", c.NotModified, "failed", nfailed)
 }

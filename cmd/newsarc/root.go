@@ -62,6 +62,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newImportCmd(g),
 		newReextractCmd(g),
 		newRunCmd(g),
+		newStatsCmd(g),
 		newSitesCmd(g),
 	)
 	return root

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,9 @@ func TestSiteErrors(t *testing.T) {
 		{"missing domains", "start_urls: [\"https://a.example/\"]\n", 1, "domains", "required"},
 		{"negative depth", base + "max_depth: -1\n", 3, "max_depth", "0 or more"},
 		{"wrong type", base + "rate: fast\n", 3, "rate", ""},
+		{"bad revisit", base + "revisits: [15m, soon]\n", 3, "revisits[1]", "not a duration"},
+		{"revisits out of order", base + "revisits:\n  - 1h\n  - 2d\n  - 1d\n", 6, "revisits[2]", "after the one before (2d)"},
+		{"revisit too soon", base + "revisits: [500ms]\n", 3, "revisits[0]", "at least 1s"},
 		{"bad schedule", base + "schedule: \"61 * * * *\"\n", 3, "schedule", "cron"},
 		{"bad name", "name: \"a b\"\n" + base, 1, "name", ""},
 		{"start url off domain", "domains: [a.example]\nstart_urls:\n  - \"https://b.example/\"\n", 3, "start_urls[0]", "not in domains"},
@@ -157,5 +161,36 @@ func TestShippedConfigsAreValid(t *testing.T) {
 	}
 	if len(sites) == 0 {
 		t.Error("no site files in configs/sites")
+	}
+}
+
+func TestSiteRevisits(t *testing.T) {
+	base := "domains: [a.example]\nstart_urls: [\"https://a.example/\"]\n"
+	for _, tt := range []struct {
+		yaml string
+		want []time.Duration
+	}{
+		{"", config.DefaultRevisits},
+		{"revisits: [10m, 2h, 1h30m0s, 2d]\n", nil}, // out of order: an error
+		{"revisits: [10m, 1h30m, 2d]\n", []time.Duration{10 * time.Minute, 90 * time.Minute, 48 * time.Hour}},
+		{"revisits: []\n", []time.Duration{}},
+	} {
+		s, err := config.ParseSite("sites/a.yaml", []byte(base+tt.yaml))
+		if tt.want == nil {
+			if err == nil {
+				t.Errorf("%q: no error", tt.yaml)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tt.yaml, err)
+			continue
+		}
+		if len(s.Revisits) != len(tt.want) || (len(tt.want) > 0 && !slices.Equal(s.Revisits, tt.want)) {
+			t.Errorf("%q: revisits %v, want %v", tt.yaml, s.Revisits, tt.want)
+		}
+	}
+	if want := []time.Duration{15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 3 * 24 * time.Hour, 7 * 24 * time.Hour}; !slices.Equal(config.DefaultRevisits, want) {
+		t.Errorf("default revisits %v, want the issue's %v", config.DefaultRevisits, want)
 	}
 }

@@ -12,12 +12,15 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/newsarc/newsarc/crawler"
 	"github.com/newsarc/newsarc/extract"
 	"github.com/newsarc/newsarc/internal/schedule"
 	"github.com/newsarc/newsarc/internal/urlnorm"
+	"github.com/newsarc/newsarc/store"
 )
 
 // DefaultMaxDepth is a site's max_depth when its file leaves it out.
@@ -38,6 +41,7 @@ type siteFile struct {
 	FollowURLs  []string      `yaml:"follow_urls"`
 	IgnoreURLs  []string      `yaml:"ignore_urls"`
 	Schedule    string        `yaml:"schedule"`
+	Revisits    *[]string     `yaml:"revisits"`
 	MaxDepth    *int          `yaml:"max_depth"`
 	Rate        *float64      `yaml:"rate"`
 	Selectors   selectorsFile `yaml:"selectors"`
@@ -69,6 +73,10 @@ type Site struct {
 	File     string // path it was read from
 	Hash     string // first 12 hex digits of the file's SHA-256
 	Schedule string // cron spec, "" = not scheduled
+	// Revisits are the ages, after an article was first seen, at which
+	// newsarc run fetches it again (DefaultRevisits unless the file says;
+	// empty: never).
+	Revisits []time.Duration
 	Crawl    crawler.Site
 	Rules    *extract.Rules // nil when the file has no selectors: generic extractor
 	HasBody  bool           // the file has a body selector
@@ -177,6 +185,15 @@ func ParseSite(file string, data []byte) (*Site, error) {
 			return nil, d.fail("$.schedule", "schedule", fmt.Errorf("bad cron spec %q: %v", f.Schedule, err))
 		}
 	}
+	s.Revisits = DefaultRevisits
+	if f.Revisits != nil {
+		if s.Revisits, err = parseRevisits(*f.Revisits); err != nil {
+			var ae *ageError
+			errors.As(err, &ae)
+			field := fmt.Sprintf("revisits[%d]", ae.i)
+			return nil, d.fail("$."+field, field, ae.err)
+		}
+	}
 	s.HasBody = f.Selectors.Body != ""
 	sel := extract.Selectors(f.Selectors)
 	if f.Selectors.any() || len(f.DropLines) > 0 {
@@ -191,6 +208,59 @@ func ParseSite(file string, data []byte) (*Site, error) {
 		s.Rules = rules
 	}
 	return s, nil
+}
+
+// DefaultRevisits are a site's revisit ages when its file leaves them out:
+// edits come early, then rarely.
+var DefaultRevisits = []time.Duration{15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 72 * time.Hour, 168 * time.Hour}
+
+// ageError is a bad entry of revisits.
+type ageError struct {
+	i   int
+	err error
+}
+
+func (e *ageError) Error() string { return fmt.Sprintf("revisits[%d]: %v", e.i, e.err) }
+
+// parseRevisits reads a site's revisits: Go durations ("15m", "1h30m") or
+// whole days ("3d"), at least a second, increasing.
+func parseRevisits(in []string) ([]time.Duration, error) {
+	if len(in) > store.MaxRevisits {
+		return nil, &ageError{store.MaxRevisits, fmt.Errorf("at most %d revisits", store.MaxRevisits)}
+	}
+	out := make([]time.Duration, 0, len(in))
+	for i, s := range in {
+		d, err := ParseAge(s)
+		switch {
+		case err != nil:
+		case d < time.Second:
+			err = fmt.Errorf("%q: at least 1s", s)
+		case i > 0 && d <= out[i-1]:
+			err = fmt.Errorf("%q: each revisit must come after the one before (%s)", s, store.AgeLabel(out[i-1]))
+		}
+		if err != nil {
+			return nil, &ageError{i, err}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// ParseAge reads an age as site files write it: a Go duration ("15m",
+// "1h30m") or whole days ("3d").
+func ParseAge(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 100*365 {
+			return 0, fmt.Errorf("%q: not a duration (like 15m, 6h or 3d)", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q: not a duration (like 15m, 6h or 3d)", s)
+	}
+	return d, nil
 }
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)

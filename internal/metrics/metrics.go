@@ -23,6 +23,7 @@ type Registry struct {
 
 	pages, bytes, notModified, snapshots, extractFailures *prometheus.CounterVec
 	selectorMisses, runs, revisits, revisitsChanged       *prometheus.CounterVec
+	revisitsFailed                                        *prometheus.CounterVec
 	fetchSeconds                                          *prometheus.HistogramVec
 	selectorRatio, lastSuccess                            *prometheus.GaugeVec
 	queueDepth                                            prometheus.Gauge
@@ -67,6 +68,7 @@ func New() *Registry {
 	r.selectorMisses = counter("selector_misses_total", "Article pages where a site selector matched nothing, by site and field.", "site", "field")
 	r.runs = counter("runs_total", "Site runs, by site and result (ok, failed, skipped).", "site", "result")
 	r.revisits = counter("revisits_total", "Scheduled revisits of known articles, by site and age bucket.", "site", "age")
+	r.revisitsFailed = counter("revisits_failed_total", "Scheduled revisits with nothing stored (fetch failed, page gone or no longer an article), by site and age bucket.", "site", "age")
 	r.revisitsChanged = counter("revisits_changed_total", "Scheduled revisits that found a new version, by site and age bucket.", "site", "age")
 	r.selectorRatio = gauge("selector_hit_ratio", "Share of the last finished run's article pages where the site selector for the field matched, by site and field.", "site", "field")
 	r.lastSuccess = gauge("last_successful_run_timestamp_seconds", "Unix time at which the site's last successful run ended.", "site")
@@ -227,6 +229,15 @@ func (r *Registry) Revisit(site, ageBucket string, changed bool) {
 	if changed {
 		c.Inc()
 	}
+}
+
+// RevisitsFailed counts n scheduled revisits of site in the age bucket that
+// stored nothing.
+func (r *Registry) RevisitsFailed(site, ageBucket string, n int) {
+	if r == nil {
+		return
+	}
+	r.revisitsFailed.WithLabelValues(site, ageBucket).Add(float64(n))
 }
 
 // SelectorRates returns the selector hit rates of site's last finished run

@@ -38,6 +38,9 @@ type Site struct {
 	Rules   *extract.Rules // nil: generic extractor
 	HasBody bool           // the site file has a body selector (its misses are counted)
 	AdHoc   bool           // a host of no configured site: pages without article content are skipped, not errors
+	// Revisits are the site's revisit ages (store.Snapshot.Revisits): each
+	// article stored keeps its revisit plan. nil: none.
+	Revisits []time.Duration
 }
 
 // Counts are the pipeline's running totals.
@@ -49,6 +52,8 @@ type Counts struct {
 	Failed       int64 // article pages that could not be extracted or stored
 	StoreFailed  int64 // of which: extracted but the archive refused them
 	Skipped      int64 // non-HTML article URLs, article pages cut at max_body_bytes, ad hoc pages with no article content
+	Revisits     int64 // stored fetches that were an article's due revisit (store.Outcome.Revisit)
+	RevisitsNew  int64 // of which found a new version
 	BodyFallback map[string]int64
 }
 
@@ -81,6 +86,7 @@ type Pipeline struct {
 	closed atomic.Bool
 
 	articles, fresh, unchanged, notModified, failed, storeFailed, skipped atomic.Int64
+	revisits, revisitsNew                                                 atomic.Int64
 
 	mu       sync.Mutex
 	fallback map[string]int64
@@ -147,6 +153,13 @@ func (p *Pipeline) write(q <-chan job) {
 		}
 		if err == nil {
 			j.release() // stored: the crawler may mark the page done
+			if out.Revisit > 0 {
+				p.revisits.Add(1)
+				if out.New {
+					p.revisitsNew.Add(1)
+				}
+				p.metrics.Revisit(j.site, store.AgeLabel(out.Revisit), out.New)
+			}
 		}
 		<-p.slots
 		switch {
@@ -231,6 +244,7 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		p.failed.Add(1)
 		return err
 	}
+	snap.Revisits = site.Revisits
 	return p.enqueue(ctx, job{site: site.Name, page: pg.URL, snap: snap, release: pg.Hold()}, snap.URL)
 }
 
@@ -254,6 +268,7 @@ func (p *Pipeline) notModifiedPage(ctx context.Context, pg *crawler.Page) error 
 		TargetURI: target,
 		Request:   pg.Request,
 		Capture:   captureProto(pg.Proto, pg.Status, pg.Header, nil),
+		Revisits:  p.sites[pg.Site].Revisits,
 	}
 	return p.enqueue(ctx, job{site: pg.Site, page: pg.URL, revisit: r, release: pg.Hold()}, v.URL)
 }
@@ -378,6 +393,8 @@ func (p *Pipeline) Counts() Counts {
 		Failed:      p.failed.Load(),
 		StoreFailed: p.storeFailed.Load(),
 		Skipped:     p.skipped.Load(),
+		Revisits:    p.revisits.Load(),
+		RevisitsNew: p.revisitsNew.Load(),
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

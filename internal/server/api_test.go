@@ -136,7 +136,7 @@ func TestSites(t *testing.T) {
 	want := []server.SiteInfo{{Name: "cairo", File: "cairo.yaml", Hash: sites[0].Hash, Extractor: "site:cairo@" + sites[0].Hash,
 		Schedule: "*/30 * * * *", Domains: []string{"news.example"}, StartURLs: []string{"https://news.example/"},
 		ArticleURLs: []string{`^/news/\d+`}, FollowURLs: []string{"^/section/"}, IgnoreURLs: []string{},
-		MaxDepth: 2, Rate: 2, Selectors: true}}
+		MaxDepth: 2, Rate: 2, Selectors: true, Revisits: []string{"15m", "1h", "6h", "1d", "3d", "7d"}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("sites (-want +got):\n%s", diff)
 	}

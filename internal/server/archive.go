@@ -55,12 +55,17 @@ type SiteInfo struct {
 	MaxDepth    int      `json:"max_depth"`
 	Rate        float64  `json:"rate"`      // requests per second, 0 = no limit
 	Selectors   bool     `json:"selectors"` // false: the generic extractor reads every page
+	Revisits    []string `json:"revisits"`  // ages after first seen at which articles are fetched again ("15m", "1d")
 }
 
 func siteInfo(s *config.Site) SiteInfo {
 	info := SiteInfo{Name: s.Name, File: filepath.Base(s.File), Hash: s.Hash, Extractor: s.Extractor(), Schedule: s.Schedule,
 		Domains: nonNil(s.Crawl.Domains), StartURLs: nonNil(s.Crawl.StartURLs), ArticleURLs: []string{}, FollowURLs: []string{},
 		IgnoreURLs: []string{}, MaxDepth: s.Crawl.MaxDepth, Rate: s.Crawl.Rate, Selectors: s.Rules != nil}
+	info.Revisits = []string{}
+	for _, a := range s.Revisits {
+		info.Revisits = append(info.Revisits, store.AgeLabel(a))
+	}
 	for _, re := range s.Crawl.ArticleURLs {
 		info.ArticleURLs = append(info.ArticleURLs, re.String())
 	}

@@ -68,6 +68,7 @@ func New(o Options) http.Handler {
 	mux.HandleFunc("GET /api/v1/sites", s.sites)
 	mux.HandleFunc("GET /api/v1/history", s.history)
 	mux.HandleFunc("GET /api/v1/record", s.record)
+	mux.HandleFunc("GET /api/v1/stats", s.stats)
 	return s.logRequests(s.authorize(mux))
 }
 
