@@ -43,130 +43,39 @@ func due(t *testing.T, db *store.DB, site string, now time.Time) []string {
 	return urls
 }
 
-func report(t *testing.T, db *store.DB, now time.Time) store.RevisitReport {
-	t.Helper()
-	r, err := db.Revisits(context.Background(), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func TestRevisitPlan(t *testing.T) {
+// TestRevisitPlanReopen: plans and stats are in the file, and check finds
+// them consistent. (The plan rules are in the storetest suite.)
+func TestRevisitPlanReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "newsarc.db")
 	db := open(t, path, &store.Options{NoSync: true})
-	const a = "https://news.example/news/1"
-
-	// First seen: a plan, due 15 minutes later; nothing counted.
-	if out := put(t, db, planned(a, t0, "sha256:aa")); !out.New || out.Revisit != 0 {
-		t.Fatalf("first put: %+v", out)
+	const a, b = "https://news.example/news/1", "https://news.example/news/2"
+	put(t, db, planned(a, t0, "sha256:aa"))
+	put(t, db, planned(b, t0, "sha256:bb"))
+	put(t, db, planned(a, t0.Add(20*time.Minute), "sha256:a2"))
+	if _, err := db.RevisitsFailed(ctx, []string{b}, ages, t0.Add(20*time.Minute)); err != nil {
+		t.Fatal(err)
 	}
-	if got := due(t, db, "cairo", t0.Add(15*time.Minute-time.Nanosecond)); got != nil {
-		t.Errorf("due before 15m: %q", got)
-	}
-	ds, err := db.DueRevisits(ctx, "cairo", t0.Add(15*time.Minute), 100)
-	if err != nil || len(ds) != 1 || ds[0] != (store.DueRevisit{URL: a, Target: a, Due: t0.Add(15 * time.Minute)}) {
-		t.Fatalf("due at 15m: %+v, %v", ds, err)
-	}
-	if got := due(t, db, "other", t0.Add(time.Hour)); got != nil {
-		t.Errorf("another site's due revisits: %q", got)
-	}
-
-	// A fetch before the plan's due time is not a revisit.
-	if out := put(t, db, planned(a, t0.Add(10*time.Minute), "sha256:aa")); out.Revisit != 0 {
-		t.Errorf("fetch at 10m counted as revisit %s", out.Revisit)
-	}
-	// The revisit at 16m: same content.
-	if out := put(t, db, planned(a, t0.Add(16*time.Minute), "sha256:aa")); out.New || out.Revisit != 15*time.Minute {
-		t.Errorf("revisit at 16m: %+v", out)
-	}
-	if got := due(t, db, "cairo", t0.Add(59*time.Minute)); got != nil {
-		t.Errorf("due at 59m after the 15m revisit: %q", got)
-	}
-	// The 1h revisit answered 304.
-	out, err := db.Revisit(ctx, store.Revisit{URL: a, Version: 1, FetchedAt: t0.Add(61 * time.Minute), Kind: store.FetchNotModified,
-		Capture: []byte("HTTP/1.1 304 Not Modified\r\n\r\n"), Revisits: ages})
-	if err != nil || out.Revisit != time.Hour {
-		t.Fatalf("304 at 61m: %+v, %v", out, err)
-	}
-	// newsarc was down for two days: the next fetch counts once, at the
-	// largest age passed (6h), and finds an edit. The plan has ended.
-	if out := put(t, db, planned(a, t0.Add(48*time.Hour), "sha256:bb")); !out.New || out.Version != 2 || out.Revisit != 6*time.Hour {
-		t.Errorf("late revisit: %+v", out)
-	}
-	if got := due(t, db, "cairo", t0.Add(100*24*time.Hour)); got != nil {
-		t.Errorf("due after the plan ended: %q", got)
-	}
-	// Unchanged after the end: nothing. An edit found by a crawl after the
-	// end restarts the plan from then.
-	put(t, db, planned(a, t0.Add(49*time.Hour), "sha256:bb"))
-	if got := due(t, db, "cairo", t0.Add(100*24*time.Hour)); got != nil {
-		t.Errorf("due after an unchanged fetch of an ended plan: %q", got)
-	}
-	re := t0.Add(50 * time.Hour)
-	if out := put(t, db, planned(a, re, "sha256:cc")); out.Revisit != 0 || out.Version != 3 {
-		t.Errorf("rediscovery: %+v", out)
-	}
-	if got := due(t, db, "cairo", re.Add(15*time.Minute)); !reflect.DeepEqual(got, []string{a}) {
-		t.Errorf("due 15m after rediscovery: %q", got)
-	}
-
-	want := []store.RevisitStat{
-		{Site: "cairo", Age: 15 * time.Minute, Revisits: 1},
-		{Site: "cairo", Age: time.Hour, Revisits: 1, NotModified: 1},
-		{Site: "cairo", Age: 6 * time.Hour, Revisits: 1, Changed: 1},
-	}
-	r := report(t, db, re)
-	if !reflect.DeepEqual(r.Stats, want) {
-		t.Errorf("stats:\n got %+v\nwant %+v", r.Stats, want)
-	}
-	if want := []store.PlanCount{{Site: "cairo", Active: 1}}; !reflect.DeepEqual(r.Plans, want) {
-		t.Errorf("plans: %+v, want %+v", r.Plans, want)
+	put(t, db, planned(b, t0.Add(7*time.Hour), "sha256:bb")) // the last age: b's plan ends
+	want, err := db.Revisits(ctx, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := db.Check(ctx); err != nil {
 		t.Errorf("check: %v", err)
 	}
-
-	// Plans and stats are in the file.
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
 	ro := open(t, path, &store.Options{ReadOnly: true})
-	if got := report(t, ro, re.Add(time.Hour)); !reflect.DeepEqual(got.Stats, want) ||
-		!reflect.DeepEqual(got.Plans, []store.PlanCount{{Site: "cairo", Active: 1, Due: 1}}) {
-		t.Errorf("after reopening: %+v", got)
+	got, err := ro.Revisits(ctx, t0.Add(time.Hour))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("after reopening: %+v, %v; want %+v", got, err, want)
+	}
+	if want := []store.PlanCount{{Site: "cairo", Active: 1, Due: 1, Ended: 1}}; !reflect.DeepEqual(got.Plans, want) {
+		t.Errorf("plans %+v, want %+v", got.Plans, want)
 	}
 	if err := ro.Check(ctx); err != nil {
-		t.Errorf("check: %v", err)
-	}
-}
-
-func TestRevisitsFailed(t *testing.T) {
-	ctx := context.Background()
-	db := open(t, filepath.Join(t.TempDir(), "newsarc.db"), &store.Options{NoSync: true})
-	const a, b = "https://news.example/news/1", "https://news.example/news/2"
-	put(t, db, planned(a, t0, "sha256:aa"))
-	put(t, db, planned(b, t0, "sha256:bb"))
-	at := t0.Add(20 * time.Minute)
-	// b's revisit is stored; a's fetch failed.
-	put(t, db, planned(b, at, "sha256:bb"))
-	failed, err := db.RevisitsFailed(ctx, []string{a, b}, ages, at.Add(time.Second))
-	if err != nil || !reflect.DeepEqual(failed, map[time.Duration]int{15 * time.Minute: 1}) {
-		t.Fatalf("RevisitsFailed = %v, %v; want one at 15m", failed, err)
-	}
-	// Done once: a second call counts nothing.
-	if failed, err := db.RevisitsFailed(ctx, []string{a, b}, ages, at.Add(2*time.Second)); err != nil || len(failed) != 0 {
-		t.Errorf("second RevisitsFailed = %v, %v", failed, err)
-	}
-	if got := due(t, db, "cairo", t0.Add(time.Hour)); !reflect.DeepEqual(got, []string{a, b}) {
-		t.Errorf("due at 1h: %q; want both", got)
-	}
-	want := []store.RevisitStat{{Site: "cairo", Age: 15 * time.Minute, Revisits: 1, Failed: 1}}
-	if r := report(t, db, at); !reflect.DeepEqual(r.Stats, want) {
-		t.Errorf("stats %+v, want %+v", r.Stats, want)
-	}
-	if err := db.Check(ctx); err != nil {
 		t.Errorf("check: %v", err)
 	}
 }

@@ -45,6 +45,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Archive) {
 		{"Reextract", testReextract},
 		{"Fetches", testFetches},
 		{"FetchesStop", testFetchesStop},
+		{"RevisitPlans", testRevisitPlans},
+		{"RevisitsFailed", testRevisitsFailed},
 		{"Close", testClose},
 	}
 	for _, tt := range tests {
