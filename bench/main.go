@@ -134,7 +134,7 @@ func newsarc(base, dbPath string, concurrency int, noSync bool) (run, error) {
 	if err != nil {
 		return run{}, err
 	}
-	p := pipeline.New(db, []pipeline.Site{{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody}}, nil)
+	p := pipeline.New(db, []pipeline.Site{{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody, Revisits: s.Revisits}}, nil)
 	c, err := crawler.New(crawler.Config{Concurrency: concurrency, Validators: p.Validators}, []crawler.Site{s.Crawl}, p.Handle)
 	if err != nil {
 		return run{}, err

@@ -88,6 +88,9 @@
 //	validators        target URI -> validators entry (below)
 //	frontier          site 0x00 url -> frontier entry (below): the URLs of
 //	                  each site's unfinished run
+//	revisit_plans     url -> plan (below): the article's revisit schedule
+//	revisit_due       site 0x00 time(due) url -> empty: active plans by due time
+//	revisit_stats     site 0x00 bigendian64(age ns) -> revisit counts (below)
 //
 // The time in the version indexes is the version's FetchedAt, which never
 // changes; in the revisit log, the revisit's. Two revisits of one version at
@@ -121,6 +124,25 @@
 // Open; a file without it (written before it existed, opened read-only)
 // has no unfinished run, and older newsarc versions ignore it, so it needed
 // no new format.
+//
+// # Revisit plans
+//
+// A plan is an encoding byte (1), then as big-endian 64-bit integers the
+// time the plan started (UnixNano: the article first seen, or rediscovered),
+// the age of the last revisit made (ns; 0 none) and the next due time
+// (UnixNano; 0: the plan has ended), then site and target URI (the URL to
+// request; "" when it is the article's URL), each a uvarint length and its
+// bytes. The ages are not stored: they are the site's, given with each
+// fetch (Snapshot.Revisits), so that a changed site file applies to the
+// plans already kept. Put and Revisit update the plan in their own
+// transaction: a fetch at or after the due time is the revisit, counted at
+// the largest age passed; ages missed are skipped. A new version found after
+// the plan ended starts it again. RevisitsFailed counts, and moves on, the
+// plans still due after a revisit pass. Revisit counts are an encoding byte
+// (1) and four uvarints: revisits stored, of which found a new version, of
+// which answered 304, and failed. Check verifies that every active plan has
+// its due entry and nothing else is there. Like the frontier, the buckets
+// are created by a writable Open and need no new format.
 //
 // HasFetch(url, t) seeks time|url|0x00 in by_time and in revisits: whether
 // a fetch of url at exactly t is kept, so that an import can skip what it
