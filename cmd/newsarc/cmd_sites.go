@@ -6,6 +6,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/newsarc/newsarc/store"
 )
 
 func newSitesCmd(g *globalOptions) *cobra.Command {
@@ -26,7 +28,7 @@ func runSites(g *globalOptions) error {
 	}
 	sites, loadErr := g.loadSites(cfg)
 	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tFILE\tDOMAINS\tSTART URLS\tSCHEDULE\tEXTRACTOR")
+	fmt.Fprintln(tw, "NAME\tFILE\tDOMAINS\tSTART URLS\tSCHEDULE\tREVISITS\tEXTRACTOR")
 	for _, s := range sites {
 		extractor := "generic"
 		if s.Rules != nil {
@@ -36,7 +38,15 @@ func runSites(g *globalOptions) error {
 		if schedule == "" {
 			schedule = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", s.Name, s.File, strings.Join(s.Crawl.Domains, ","), len(s.Crawl.StartURLs), schedule, extractor)
+		revisits := make([]string, 0, len(s.Revisits))
+		for _, a := range s.Revisits {
+			revisits = append(revisits, store.AgeLabel(a))
+		}
+		if len(revisits) == 0 {
+			revisits = append(revisits, "-")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", s.Name, s.File, strings.Join(s.Crawl.Domains, ","), len(s.Crawl.StartURLs), schedule,
+			strings.Join(revisits, ","), extractor)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
