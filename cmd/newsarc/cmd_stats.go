@@ -103,11 +103,11 @@ func printStats(g *globalOptions, r store.RevisitReport) error {
 	}
 	fmt.Fprintln(w, "Revisits, by site and age after first seen:")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SITE\tAGE\tREVISITS\tCHANGED\tCHANGED %\tNOT MODIFIED\tFAILED\t")
+	fmt.Fprintln(tw, "SITE\tAGE\tREVISITS\tCHANGED\tCHANGED %\tNOT MODIFIED\tFAILED")
 	var total store.RevisitStat
 	flush := func() {
 		if total.Site != "" {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t\n", total.Site, "all", total.Revisits, total.Changed,
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%d\n", total.Site, "all", total.Revisits, total.Changed,
 				pct(total.Changed, total.Revisits), total.NotModified, total.Failed)
 		}
 	}
@@ -121,7 +121,7 @@ func printStats(g *globalOptions, r store.RevisitReport) error {
 		total.Changed += s.Changed
 		total.NotModified += s.NotModified
 		total.Failed += s.Failed
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t\n", s.Site, store.AgeLabel(s.Age), s.Revisits, s.Changed,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%d\n", s.Site, store.AgeLabel(s.Age), s.Revisits, s.Changed,
 			pct(s.Changed, s.Revisits), s.NotModified, s.Failed)
 	}
 	flush()
@@ -133,9 +133,9 @@ func printStats(g *globalOptions, r store.RevisitReport) error {
 	}
 	fmt.Fprintln(w, "\nRevisit plans, by site:")
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SITE\tACTIVE\tDUE NOW\tENDED\t")
+	fmt.Fprintln(tw, "SITE\tACTIVE\tDUE NOW\tENDED")
 	for _, p := range r.Plans {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", p.Site, p.Active, p.Due, p.Ended)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.Site, p.Active, p.Due, p.Ended)
 	}
 	return tw.Flush()
 }

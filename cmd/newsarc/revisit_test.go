@@ -184,6 +184,7 @@ func TestRevisits(t *testing.T) {
 		t.Errorf("stats from the archive after the stop (-want +got):\n%s", diff)
 	}
 	r := mustRun(t, dir, "stats")
+	t.Logf("newsarc stats:\n%s", r.stdout)
 	for _, line := range []string{"cairo  3s   2         1        50.0%", "cairo  all  4         1        25.0%"} {
 		if !strings.Contains(r.stdout, line) {
 			t.Errorf("stats table lacks %q:\n%s", line, r.stdout)
