@@ -518,31 +518,51 @@ func TestHTTP2Capture(t *testing.T) {
 func TestRevisitPass(t *testing.T) {
 	var log headerLog
 	srv := newServer(t, log.routes(map[string]http.HandlerFunc{
-		"/robots.txt":  func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nSitemap: /sitemap.xml\n") },
-		"/sitemap.xml": http.NotFound,
-		"/news/1":      validating(`"n1"`, "/news/2", "/"),
-		"/news/3":      validating(`"n3"`, "/news/1"),
-		"/old/4":       validating(`"o4"`),
+		"/robots.txt":    func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nSitemap: /sitemap.xml\n") },
+		"/sitemap.xml":   http.NotFound,
+		"/news/1":        validating(`"n1"`, "/news/2", "/"),
+		"/news/3":        validating(`"n3"`, "/news/1"),
+		"/old/4":         validating(`"o4"`),
+		"/news/5":        http.NotFound,
+		"/news/6":        http.RedirectHandler("/section/moved", http.StatusMovedPermanently).ServeHTTP,
+		"/section/moved": validating(`"s"`, "/news/9"),
+		"/news/7":        func(w http.ResponseWriter, r *http.Request) { http.Error(w, "busy", http.StatusServiceUnavailable) },
 	}))
 	site := newsSite(srv, 3)
-	site.StartURLs = []string{srv.URL + "/news/1", srv.URL + "/news/3", srv.URL + "/old/4"}
+	site.StartURLs = []string{srv.URL + "/news/1", srv.URL + "/news/3", srv.URL + "/old/4", srv.URL + "/news/5",
+		srv.URL + "/news/6", srv.URL + "/news/7"}
 	site.Feeds = []string{srv.URL + "/feed.xml"}
 	site.Revisit = true
 	known := &validatorLog{etag: map[string]string{srv.URL + "/news/1": `"n1"`, srv.URL + "/old/4": `"o4"`}}
-	rec, st := crawl(t, crawler.Config{Validators: known.get}, site)
-	want := crawler.Stats{Fetched: 3, Pages: 3, Articles: 3, NotModified: 2}
+	var mu sync.Mutex
+	failures := map[string]int{}
+	cfg := crawler.Config{Validators: known.get, Retries: -1, OnFailure: func(site, u string, status int) {
+		mu.Lock()
+		defer mu.Unlock()
+		failures[strings.TrimPrefix(u, srv.URL)] = status
+	}}
+	rec, st := crawl(t, cfg, site)
+	want := crawler.Stats{Fetched: 6, Pages: 4, Articles: 3, NotModified: 2, Errors: 2}
 	if diff := cmp.Diff(want, st); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"/news/1", "/news/3", "/old/4"}, rec.paths()); diff != "" {
+	if diff := cmp.Diff([]string{"/news/1", "/news/3", "/news/6", "/old/4"}, rec.paths()); diff != "" {
 		t.Errorf("pages (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{"/news/5": 404, "/news/7": 503}, failures); diff != "" {
+		t.Errorf("OnFailure (-want +got):\n%s", diff)
+	}
+	// A known article that now redirects to a section page is not an
+	// article any more: its links are not followed either.
+	if p := rec.page("/news/6"); p == nil || p.Article || p.FinalURL.Path != "/section/moved" {
+		t.Errorf("/news/6: %+v; want the section page it redirects to, not an article", p)
 	}
 	for k, notModified := range map[string]bool{"/news/1": true, "/news/3": false, "/old/4": true} {
 		if p := rec.page(k); p == nil || !p.Article || p.NotModified != notModified || p.Depth != 0 {
 			t.Errorf("%s: %+v; want an article, not modified %v", k, p, notModified)
 		}
 	}
-	for _, k := range []string{"/sitemap.xml", "/feed.xml", "/news/2", "/"} {
+	for _, k := range []string{"/sitemap.xml", "/feed.xml", "/news/2", "/", "/news/9"} {
 		if n := len(log.of(k)); n != 0 {
 			t.Errorf("%s requested %d times by a revisit pass", k, n)
 		}

@@ -61,6 +61,14 @@ type Config struct {
 	// no response), the body's size and the time taken: for metrics. Not
 	// for robots.txt, sitemaps or feeds.
 	OnFetch func(site string, status int, bytes int64, took time.Duration)
+	// OnFailure, when set, is called for each page that failed (counted
+	// in Stats.Errors, handler errors aside) or that robots.txt kept from
+	// being fetched (Stats.RobotsBlocked), with the site's name, the page's
+	// normalised URL as queued (before redirects) and the final status: 0
+	// when no response came (after retries) or robots.txt said no (which
+	// may be a server error of robots.txt's), else the non-2xx status or
+	// the redirect that could not be followed.
+	OnFailure func(site, url string, status int)
 	// Frontier, when not nil, keeps each site's frontier, so that a run
 	// cut short is resumed by the next Run: see the package doc, "Resume".
 	// nil keeps it in memory only.

@@ -180,6 +180,9 @@ func (r *run) fetch(ctx context.Context, t *task) (*fetched, bool) {
 			c.robotsBlocked.Add(1)
 			if page {
 				c.log.Debug("blocked by robots.txt", keySite, s.Name, keyURL, cur)
+				if c.cfg.OnFailure != nil {
+					c.cfg.OnFailure(s.Name, t.url, 0)
+				}
 			} else {
 				c.log.Warn("discovery: "+t.kind.String()+" blocked by robots.txt", keySite, s.Name, keyURL, cur)
 			}
@@ -255,6 +258,9 @@ func (r *run) failed(t *task, url string, status int, err any) {
 	if t.kind == kindPage {
 		c.errs.Add(1)
 		c.log.Warn("fetch failed", keySite, t.site.Name, keyURL, url, keyStatus, status, keyErr, err)
+		if c.cfg.OnFailure != nil {
+			c.cfg.OnFailure(t.site.Name, t.url, status)
+		}
 		return
 	}
 	c.discoveryErrs.Add(1)

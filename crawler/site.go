@@ -116,7 +116,7 @@ func (s *site) isArticle(u *url.URL, depth int) bool {
 // patterns say when it matches one, else as the URL that redirected
 // (article) was.
 func (s *site) redirectArticle(u *url.URL, depth int, article bool) bool {
-	if s.AdHoc || s.Revisit {
+	if s.AdHoc {
 		return s.isArticle(u, depth)
 	}
 	pq := urlnorm.PathQuery(u)

@@ -26,6 +26,10 @@ var (
 // MaxRevisits bounds the ages of a revisit schedule.
 const MaxRevisits = 64
 
+// MaxRevisitAge bounds each age: 100 years, far from int64 overflow when
+// added to a time.
+const MaxRevisitAge = 100 * 365 * 24 * time.Hour
+
 // planEncoding is the first byte of a plan and of a revisit stat.
 const planEncoding = 1
 
@@ -122,8 +126,8 @@ func validateAges(ages []time.Duration) error {
 		return fmt.Errorf("%d revisit ages: at most %d", len(ages), MaxRevisits)
 	}
 	for i, a := range ages {
-		if a <= 0 || (i > 0 && a <= ages[i-1]) {
-			return fmt.Errorf("revisit ages %v: must be positive and increasing", ages)
+		if a <= 0 || a > MaxRevisitAge || (i > 0 && a <= ages[i-1]) {
+			return fmt.Errorf("revisit ages %v: must be positive, increasing, at most 100 years", ages)
 		}
 	}
 	return nil
@@ -499,6 +503,10 @@ func (c *checker) plans(ctx context.Context, tx *bolt.Tx) {
 	}
 	cur = sb.Cursor()
 	for k, v := cur.First(); k != nil && !c.full(); k, v = cur.Next() {
+		if i := bytes.IndexByte(k, sep); i < 0 || len(k) != i+9 {
+			c.add(fmt.Errorf("revisit stat: bad key %q", k))
+			continue
+		}
 		if _, err := decodeStat(v); err != nil {
 			c.add(fmt.Errorf("revisit stat %q: %w", k, err))
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -285,15 +286,18 @@ func (d *daemon) scheduled() []string {
 func (d *daemon) runSite(s *config.Site) func(ctx context.Context) error {
 	crawl := d.crawlSite(s)
 	return func(ctx context.Context) error {
-		if !d.claim(s.Name) {
+		err := crawl(ctx)
+		if errors.Is(err, errSiteBusy) {
 			d.log.Warn("resumed run still in progress: slot skipped", "site", s.Name)
 			d.metrics.RunSkipped(s.Name)
 			return nil
 		}
-		defer d.unclaim(s.Name)
-		return crawl(ctx)
+		return err
 	}
 }
+
+// errSiteBusy: another run of the site is going.
+var errSiteBusy = errors.New("another run of the site is in progress")
 
 // claimed reports whether a run of site is going (a revisit pass does
 // not count: a run stops it).
@@ -369,14 +373,12 @@ func (d *daemon) resumeAll(ctx context.Context) (<-chan struct{}, error) {
 			d.log.Warn("unfinished run of a site that is not scheduled: left for later", "site", name)
 			continue
 		}
-		if !d.claim(name) {
-			continue
-		}
 		crawl := d.crawlSite(site)
 		d.log.Info("resuming the unfinished run", "site", name)
 		wg.Go(func() {
-			defer d.unclaim(name)
-			if err := crawl(ctx); err != nil && ctx.Err() == nil {
+			// A scheduled run that got the site first carries the
+			// frontier on itself.
+			if err := crawl(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, errSiteBusy) {
 				d.log.Error("resumed run failed", "site", name, "err", err)
 			}
 		})
@@ -414,6 +416,9 @@ func waitGrace(done <-chan struct{}, grace time.Duration) error {
 
 // crawlSite is one crawl of s, the site's unfinished run carried on if
 // there is one. A crawl that ends (not stopped) clears the site's frontier.
+// It waits for a max_concurrent_sites slot, then claims the site (stopping
+// its revisit pass, if one is going), or returns errSiteBusy when another
+// run of the site holds it.
 func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		select {
@@ -422,6 +427,10 @@ func (d *daemon) crawlSite(s *config.Site) func(ctx context.Context) error {
 			return ctx.Err()
 		}
 		defer func() { <-d.sem }()
+		if !d.claim(s.Name) {
+			return errSiteBusy
+		}
+		defer d.unclaim(s.Name)
 		log := d.log.With("site", s.Name)
 		cs := s.Crawl
 		d.mu.Lock()
@@ -605,23 +614,26 @@ func (f storeFrontier) Done(ctx context.Context, site, url string) error {
 // rest wait for the next pass.
 const revisitBatch = 1000
 
-// revisitLoop makes, every interval (and once at the start), a pass over
-// each site's due revisits, the sites side by side. A pass never runs beside
-// a run of its site: it is not started while one is going, and a run that
-// starts stops it. Passes share the config's concurrency with the runs, but
-// not max_concurrent_sites: they are short and must not wait behind long
-// runs.
+// revisitLoop starts, every interval (and once at the start), a pass over
+// the due revisits of each site that has none going and is not backing off.
+// A pass never runs beside a run of its site: it is not started while one
+// is going, and a run that starts stops it. Passes share the config's
+// concurrency with the runs, but not max_concurrent_sites: they must not
+// wait behind long runs. It returns once ctx is done and its passes have.
 func (d *daemon) revisitLoop(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	backoff := newBackoff(2*every, time.Hour)
 	for {
-		var wg sync.WaitGroup
+		now := time.Now()
 		for _, s := range d.currentSites() {
-			if len(s.Revisits) > 0 {
-				wg.Go(func() { d.revisitSite(ctx, s) })
+			if len(s.Revisits) == 0 || d.busySite(s.Name) || !backoff.ready(s.Name, now) {
+				continue
 			}
+			wg.Go(func() { backoff.record(s.Name, d.revisitSite(ctx, s), time.Now()) })
 		}
-		wg.Wait()
 		select {
 		case <-ctx.Done():
 			return
@@ -630,16 +642,70 @@ func (d *daemon) revisitLoop(ctx context.Context, every time.Duration) {
 	}
 }
 
+// busySite reports whether a run or a revisit pass holds site.
+func (d *daemon) busySite(site string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.busy[site] != nil
+}
+
+// passResult is how a revisit pass went, for the back-off.
+type passResult int
+
+const (
+	passNothing   passResult = iota // nothing due, or the pass did not run
+	passOK                          // something was stored
+	passTransient                   // only transient failures: the site or the network is down
+)
+
+// backoff spaces the revisit passes of a site whose passes fail for
+// transient reasons only: from min, doubling, up to max; a pass that
+// stores something ends it.
+type backoff struct {
+	min, max time.Duration
+	mu       sync.Mutex
+	wait     map[string]time.Duration
+	until    map[string]time.Time
+}
+
+func newBackoff(min, max time.Duration) *backoff {
+	return &backoff{min: min, max: max, wait: map[string]time.Duration{}, until: map[string]time.Time{}}
+}
+
+func (b *backoff) ready(site string, now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !now.Before(b.until[site])
+}
+
+func (b *backoff) record(site string, r passResult, now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch r {
+	case passOK:
+		delete(b.wait, site)
+		delete(b.until, site)
+	case passTransient:
+		w := min(max(2*b.wait[site], b.min), b.max)
+		b.wait[site], b.until[site] = w, now.Add(w)
+	}
+}
+
 // revisitSite fetches the articles of s whose revisit is due, with
 // conditional requests: the store counts each stored fetch against its plan
-// (store.Outcome.Revisit). Those with nothing stored are then counted as
-// failed, so that a gone page is not asked for every minute. A pass stopped
-// (by a stop or by a run of the site) leaves what it did not fetch due.
-func (d *daemon) revisitSite(ctx context.Context, s *config.Site) {
+// (store.Outcome.Revisit). Then the revisits with nothing stored for a
+// definite reason (a 4xx, robots.txt, no longer an article or on the site,
+// extraction failed) are counted as failed and their plans move on, so that
+// a gone page is not asked for every minute. Those that failed for a
+// transient reason (no answer, 5xx, 429, robots.txt saying no, which may be
+// robots.txt's own server error) stay due for the next pass, and so
+// does everything when the pass was stopped (by a stop, or by a run of the
+// site) or could not store.
+func (d *daemon) revisitSite(ctx context.Context, s *config.Site) passResult {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if !d.claimRevisit(s.Name, cancel) {
-		return // a run of the site is going
+		return passNothing // a run of the site is going
 	}
 	defer d.unclaim(s.Name)
 	log := d.log.With("site", s.Name)
@@ -649,18 +715,27 @@ func (d *daemon) revisitSite(ctx context.Context, s *config.Site) {
 		if ctx.Err() == nil {
 			log.Error("read due revisits", "err", err)
 		}
-		return
+		return passNothing
 	}
 	if len(due) == 0 {
-		return
+		return passNothing
 	}
-	urls := make([]string, 0, len(due))
+	var (
+		plans   = make(map[string][]string, len(due)) // normalised target -> article URLs
+		failing []string                              // article URLs to count as failed
+		mu      sync.Mutex
+		retry   = map[string]bool{} // normalised targets that failed for a transient reason
+	)
 	cs := crawler.Site{Name: s.Name, Domains: s.Crawl.Domains, IgnoreURLs: s.Crawl.IgnoreURLs, Rate: s.Crawl.Rate, Revisit: true}
 	for _, r := range due {
-		urls = append(urls, r.URL)
-		if u, err := url.Parse(r.Target); err == nil && urlnorm.HostAllowed(u.Host, s.Crawl.Domains) {
-			cs.StartURLs = append(cs.StartURLs, r.Target)
-		} // else: no longer in the site's domains; counted as failed below
+		u, err := url.Parse(r.Target)
+		norm, nerr := urlnorm.Normalize(r.Target)
+		if err != nil || nerr != nil || !urlnorm.HostAllowed(u.Host, s.Crawl.Domains) {
+			failing = append(failing, r.URL) // no longer on the site
+			continue
+		}
+		plans[norm] = append(plans[norm], r.URL)
+		cs.StartURLs = append(cs.StartURLs, r.Target)
 	}
 	var res crawlResult
 	if len(cs.StartURLs) > 0 {
@@ -669,16 +744,30 @@ func (d *daemon) revisitSite(ctx context.Context, s *config.Site) {
 		ccfg := crawlerConfig(d.cfg, d.log)
 		ccfg.Transport = d.transport
 		ccfg.OnFetch = d.metrics.Fetch
+		ccfg.OnFailure = func(_, u string, status int) {
+			if status == 0 || status == http.StatusTooManyRequests || status >= 500 {
+				mu.Lock()
+				retry[u] = true
+				mu.Unlock()
+			}
+		}
 		res, err = crawlOnce(ctx, d.db, ccfg, plan, d.log, d.metrics, nil)
-		if err != nil && ctx.Err() == nil {
-			log.Error("revisit pass failed", "err", err)
+	}
+	c := res.counts
+	switch {
+	case ctx.Err() != nil:
+		log.Info("revisit pass stopped; the rest stay due", "due", len(due), "revisits", c.Revisits)
+		return passNothing
+	case err != nil || c.StoreFailed > 0:
+		log.Error("revisit pass failed; its revisits stay due", "err", err, "store_failed", c.StoreFailed)
+		return passNothing
+	}
+	for norm, articles := range plans {
+		if !retry[norm] {
+			failing = append(failing, articles...) // RevisitsFailed leaves those stored alone
 		}
 	}
-	if ctx.Err() != nil {
-		log.Info("revisit pass stopped; the rest stay due", "due", len(due), "revisits", res.counts.Revisits)
-		return
-	}
-	failed, err := d.db.RevisitsFailed(ctx, urls, s.Revisits, start)
+	failed, err := d.db.RevisitsFailed(ctx, failing, s.Revisits, start)
 	if err != nil {
 		log.Error("count failed revisits", "err", err)
 	}
@@ -687,7 +776,10 @@ func (d *daemon) revisitSite(ctx context.Context, s *config.Site) {
 		d.metrics.RevisitsFailed(s.Name, store.AgeLabel(age), n)
 		nfailed += n
 	}
-	c := res.counts
 	log.Info("revisits done", "took", time.Since(start).Round(time.Millisecond), "due", len(due), "fetched", res.stats.Fetched,
-		"revisits", c.Revisits, "changed", c.RevisitsNew, "not_modified", c.NotModified, "failed", nfailed)
+		"revisits", c.Revisits, "changed", c.RevisitsNew, "not_modified", c.NotModified, "failed", nfailed, "retry", len(retry))
+	if len(retry) > 0 && c.Revisits == 0 {
+		return passTransient
+	}
+	return passOK
 }

@@ -223,7 +223,8 @@ type ageError struct {
 func (e *ageError) Error() string { return fmt.Sprintf("revisits[%d]: %v", e.i, e.err) }
 
 // parseRevisits reads a site's revisits: Go durations ("15m", "1h30m") or
-// whole days ("3d"), at least a second, increasing.
+// whole days ("3d"), in whole seconds, at least one, at most 100 years,
+// increasing.
 func parseRevisits(in []string) ([]time.Duration, error) {
 	if len(in) > store.MaxRevisits {
 		return nil, &ageError{store.MaxRevisits, fmt.Errorf("at most %d revisits", store.MaxRevisits)}
@@ -233,8 +234,10 @@ func parseRevisits(in []string) ([]time.Duration, error) {
 		d, err := ParseAge(s)
 		switch {
 		case err != nil:
-		case d < time.Second:
-			err = fmt.Errorf("%q: at least 1s", s)
+		case d < time.Second || d%time.Second != 0:
+			err = fmt.Errorf("%q: whole seconds, at least 1s", s)
+		case d > store.MaxRevisitAge:
+			err = fmt.Errorf("%q: at most 100 years", s)
 		case i > 0 && d <= out[i-1]:
 			err = fmt.Errorf("%q: each revisit must come after the one before (%s)", s, store.AgeLabel(out[i-1]))
 		}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/newsarc/newsarc/internal/config"
 	"github.com/newsarc/newsarc/store"
 )
 
@@ -23,7 +22,7 @@ type Stats struct {
 type RevisitLine struct {
 	Site        string `json:"site"`
 	Age         string `json:"age"`         // as in site files: "15m", "6h", "3d"
-	AgeSeconds  int64  `json:"age_seconds"` // the same, for sorting and sums
+	AgeSeconds  int64  `json:"age_seconds"` // the same, whole seconds (ages are at least 1s)
 	Revisits    int64  `json:"revisits"`    // stored: a new version, the same content, or a 304
 	Changed     int64  `json:"changed"`     // of which found a new version
 	NotModified int64  `json:"not_modified"`
@@ -55,10 +54,10 @@ func NewStats(r store.RevisitReport) Stats {
 func (s Stats) Report() (store.RevisitReport, error) {
 	var r store.RevisitReport
 	for _, l := range s.Revisits {
-		age, err := config.ParseAge(l.Age)
-		if err != nil {
-			return r, fmt.Errorf("revisit age of %s: %w", l.Site, err)
+		if l.AgeSeconds <= 0 || l.AgeSeconds > int64(store.MaxRevisitAge/time.Second) {
+			return r, fmt.Errorf("revisit age of %s: %d seconds", l.Site, l.AgeSeconds)
 		}
+		age := time.Duration(l.AgeSeconds) * time.Second
 		r.Stats = append(r.Stats, store.RevisitStat{Site: l.Site, Age: age, Revisits: l.Revisits, Changed: l.Changed,
 			NotModified: l.NotModified, Failed: l.Failed})
 	}
