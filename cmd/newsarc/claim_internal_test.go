@@ -49,3 +49,32 @@ func TestClaimStopsRevisitPass(t *testing.T) {
 		t.Error("the site stayed busy after the run")
 	}
 }
+
+// TestBackoff: passes that fail only for transient reasons space out, up to
+// the maximum; one that stores something ends the back-off; sites are
+// apart.
+func TestBackoff(t *testing.T) {
+	b := newBackoff(2*time.Minute, 5*time.Minute)
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	for i, want := range []time.Duration{2 * time.Minute, 4 * time.Minute, 5 * time.Minute, 5 * time.Minute} {
+		b.record("cairo", passTransient, now)
+		if b.ready("cairo", now.Add(want-time.Second)) || !b.ready("cairo", now.Add(want)) {
+			t.Errorf("after %d transient passes: not a %s wait", i+1, want)
+		}
+	}
+	if !b.ready("giza", now) {
+		t.Error("another site backs off too")
+	}
+	b.record("cairo", passNothing, now)
+	if b.ready("cairo", now) {
+		t.Error("a pass with nothing due ended the back-off")
+	}
+	b.record("cairo", passOK, now)
+	if !b.ready("cairo", now) {
+		t.Error("a pass that stored something did not end the back-off")
+	}
+	b.record("cairo", passTransient, now)
+	if b.ready("cairo", now.Add(time.Minute)) {
+		t.Error("after a success, the back-off does not start again from its minimum")
+	}
+}
