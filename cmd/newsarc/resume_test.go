@@ -110,10 +110,12 @@ type daemonProc struct {
 	stderr *syncBuffer
 }
 
-func startDaemon(t *testing.T, dir string) *daemonProc {
+// startDaemon starts `newsarc run ARGS...` in dir; the test's cleanup
+// kills it if it still runs, and logs its stderr if the test failed.
+func startDaemon(t *testing.T, dir string, args ...string) *daemonProc {
 	t.Helper()
 	touchOnce.Do(touchSources)
-	cmd := exec.Command(binary, "run", "--jitter", "0", "--listen", "off")
+	cmd := exec.Command(binary, append([]string{"run"}, args...)...)
 	cmd.Dir = dir
 	d := &daemonProc{cmd: cmd, exited: make(chan error, 1), stderr: &syncBuffer{}}
 	cmd.Stderr = d.stderr
@@ -286,7 +288,7 @@ func TestResumeAfterKill(t *testing.T) {
 	dir := t.TempDir()
 	setupBig(t, dir, srv.URL, "@every 1s")
 
-	first := startDaemon(t, dir)
+	first := startDaemon(t, dir, "--jitter", "0", "--listen", "off")
 	pid.Store(int64(first.cmd.Process.Pid))
 	err, _ := first.wait(t)
 	if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
@@ -305,7 +307,7 @@ func TestResumeAfterKill(t *testing.T) {
 
 	// The restart resumes at once: the schedule alone would wait an hour.
 	setupBig(t, dir, srv.URL, "@every 1h")
-	second := startDaemon(t, dir)
+	second := startDaemon(t, dir, "--jitter", "0", "--listen", "off")
 	waitResumed(t, second, site)
 	stopDaemon(t, second)
 	if !strings.Contains(second.stderr.String(), "resuming the unfinished run") {
@@ -361,7 +363,7 @@ func TestResumeAfterSIGTERM(t *testing.T) {
 	dir := t.TempDir()
 	setupBig(t, dir, srv.URL, "@every 1s")
 
-	first := startDaemon(t, dir)
+	first := startDaemon(t, dir, "--jitter", "0", "--listen", "off")
 	pid.Store(int64(first.cmd.Process.Pid))
 	err, _ := first.wait(t)
 	took := time.Since(time.Unix(0, signalled.Load()))
@@ -382,7 +384,7 @@ func TestResumeAfterSIGTERM(t *testing.T) {
 	}
 
 	setupBig(t, dir, srv.URL, "@every 1h")
-	second := startDaemon(t, dir)
+	second := startDaemon(t, dir, "--jitter", "0", "--listen", "off")
 	waitResumed(t, second, site)
 	stopDaemon(t, second)
 

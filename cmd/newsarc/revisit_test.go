@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -100,24 +98,7 @@ func TestRevisits(t *testing.T) {
 	// and nothing counts as failed; the next pass does the revisits.
 	site.robotsDown.Store(1)
 
-	cmd := exec.Command(binary, "run", "--revisit-interval", "250ms")
-	cmd.Dir = dir
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("newsarc run stderr:\n%s", stderr.String())
-		}
-	}()
+	d := startDaemon(t, dir, "--revisit-interval", "250ms")
 
 	failedAt := func(age string) float64 {
 		return metricValue(t, base, "newsarc_revisits_failed_total", map[string]string{"site": "cairo", "age": age})
@@ -161,15 +142,7 @@ func TestRevisits(t *testing.T) {
 		}
 	}
 
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("newsarc run after SIGTERM: %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("newsarc run did not stop within 15 s of SIGTERM")
-	}
+	stopDaemon(t, d)
 
 	// Every revisit was conditional, with the validators of the article's
 	// last fetch; the start page was not fetched again (no schedule).
@@ -189,7 +162,7 @@ func TestRevisits(t *testing.T) {
 			t.Errorf("%s: both revisits sent %s; the second should carry the new ETag", p, revisits[0])
 		}
 	}
-	if !strings.Contains(stderr.String(), "robots.txt answered a server error") || site.robotsDown.Load() >= 0 {
+	if !strings.Contains(d.stderr.String(), "robots.txt answered a server error") || site.robotsDown.Load() >= 0 {
 		t.Errorf("robots.txt was never down for a revisit pass")
 	}
 	if h := historyOf(t, dir, srv.URL+"/news/1"); len(h) != 2 {

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -118,24 +117,8 @@ func TestRun(t *testing.T) {
 	base := "http://" + addr
 	writeFile(t, filepath.Join(dir, "configs/newsarc.yaml"), "listen: "+addr+"\n")
 
-	cmd := exec.Command(binary, "run", "--jitter", "0", "--reload-interval", "100ms")
-	cmd.Dir = dir
-	var stdout, stderr syncBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("newsarc run stderr:\n%s", stderr.String())
-		}
-	}()
+	d := startDaemon(t, dir, "--jitter", "0", "--reload-interval", "100ms")
+	stderr := d.stderr
 
 	waitFor(t, "two scheduled runs", func() bool { return roots.Load() >= 2 })
 	waitFor(t, "a finished run in /metrics", func() bool {
@@ -183,26 +166,14 @@ func TestRun(t *testing.T) {
 
 	// An invalid site file is refused; the old rules stay.
 	writeFile(t, siteFile, strings.Replace(good, "max_depth: 2", "max_depth: deep", 1))
-	cmd.Process.Signal(syscall.SIGHUP)
+	d.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "the refused reload in the log", func() bool {
 		return strings.Contains(stderr.String(), "site files not reloaded") && strings.Contains(stderr.String(), "cairo.yaml:")
 	})
 	before := roots.Load()
 	waitFor(t, "a run under the old rules", func() bool { return roots.Load() > before })
 
-	cmd.Process.Signal(syscall.SIGTERM)
-	start := time.Now()
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("newsarc run after SIGTERM: %v", err)
-		}
-		if took := time.Since(start); took > 10*time.Second {
-			t.Errorf("newsarc run took %s to stop", took)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("newsarc run did not stop within 15 s of SIGTERM")
-	}
+	stopDaemon(t, d) // exit 0 within 10 s
 
 	// The same records after it stopped (last seen moves with each run).
 	after := exportJSONL(t, dir, "--all-versions")
