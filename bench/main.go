@@ -130,7 +130,7 @@ func newsarc(base, dbPath string, concurrency int, noSync bool) (run, error) {
 	if err != nil {
 		return run{}, err
 	}
-	db, err := store.Open(dbPath, &store.Options{NoSync: noSync})
+	db, err := store.Open(dbPath, &store.Options{NoSync: noSync, BatchDelay: pipeline.BatchDelay})
 	if err != nil {
 		return run{}, err
 	}

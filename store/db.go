@@ -33,17 +33,21 @@ type Options struct {
 	// NoSync skips fsync after each commit: for tests and benchmarks only,
 	// as a power cut can then corrupt the file.
 	NoSync bool
+	// BatchDelay is how long a batch of Puts (and Revisits) waits for more
+	// before it commits; 0 means DefaultBatchDelay. Many writers in flight
+	// (a crawl's pipeline) gain from a longer one: fewer, larger commits.
+	BatchDelay time.Duration
 }
 
 const defaultTimeout = time.Second
 
-// batchDelay is how long a batch of Puts waits for more before it commits
-// (bbolt's default). Few writers in flight get about 100 commits/s each of
-// them; many writers (the crawl pipeline keeps 64 Puts in flight) get large
-// batches and few fsyncs. At 1ms, a crawl made one commit per one or two
-// pages and spent its CPU in fsync: bench/ measured 0.6 of bare colly's
-// pages/s at 1ms and 0.8 at 10ms.
-const batchDelay = 10 * time.Millisecond
+// DefaultBatchDelay is how long a batch of Puts waits for more before it
+// commits (bbolt's default). Few writers in flight get about 100 commits/s
+// each of them; many writers get large batches and few fsyncs. At 1ms, a
+// crawl made one commit per one or two pages and spent its CPU in fsync:
+// bench/ measured 0.6 of bare colly's pages/s at 1ms and 0.8 at 10ms (with
+// 64 writers; see pipeline.BatchDelay for the crawl's).
+const DefaultBatchDelay = 10 * time.Millisecond
 
 // DB is an archive in one bbolt file. Its methods are safe for concurrent use.
 type DB struct {
@@ -87,7 +91,10 @@ func Open(path string, opts *Options) (*DB, error) {
 		return nil, openError(path, err)
 	}
 	db := &DB{bolt: bdb, path: path, readOnly: o.ReadOnly}
-	bdb.MaxBatchDelay = batchDelay
+	bdb.MaxBatchDelay = DefaultBatchDelay
+	if o.BatchDelay > 0 {
+		bdb.MaxBatchDelay = o.BatchDelay
+	}
 	if o.ReadOnly {
 		err = bdb.View(func(tx *bolt.Tx) error { _, err := checkFormat(tx); return err })
 	} else {

@@ -101,7 +101,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o *crawlOptions, urls []str
 		return err
 	}
 
-	db, err := store.Open(cfg.DB, nil)
+	db, err := store.Open(cfg.DB, &store.Options{BatchDelay: pipeline.BatchDelay})
 	if err != nil {
 		return err
 	}

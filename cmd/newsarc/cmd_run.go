@@ -95,7 +95,7 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions, changed func(s
 		cfg.Listen = o.listen
 	}
 	log := g.logger()
-	db, err := store.Open(cfg.DB, nil)
+	db, err := store.Open(cfg.DB, &store.Options{BatchDelay: pipeline.BatchDelay})
 	if err != nil {
 		return err
 	}
