@@ -35,6 +35,8 @@ func main() {
 	noSync := flag.Bool("nosync", false, "open the archive without fsync (to see what durability costs)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the newsarc runs to this file")
 	recrawl := flag.Bool("recrawl", true, "after each newsarc crawl, crawl again into the same archive (conditional requests)")
+	flag.BoolVar(&opts.frontier, "frontier", false, "keep the crawl's frontier in the archive, as newsarc run does")
+	flag.DurationVar(&opts.batchDelay, "batch-delay", pipeline.BatchDelay, "the store's batch delay")
 	flag.Parse()
 
 	site := newNewsSite(*articles)
@@ -116,6 +118,12 @@ func bareColly(base string, parallelism int) (int64, time.Duration) {
 	return n.Load(), time.Since(start)
 }
 
+// opts are the flags that shape newsarc's side of the comparison.
+var opts struct {
+	frontier   bool
+	batchDelay time.Duration
+}
+
 // run is what one newsarc crawl did.
 type run struct {
 	fetched, notModified, fresh int64
@@ -130,12 +138,18 @@ func newsarc(base, dbPath string, concurrency int, noSync bool) (run, error) {
 	if err != nil {
 		return run{}, err
 	}
-	db, err := store.Open(dbPath, &store.Options{NoSync: noSync, BatchDelay: pipeline.BatchDelay})
+	db, err := store.Open(dbPath, &store.Options{NoSync: noSync, BatchDelay: opts.batchDelay})
 	if err != nil {
 		return run{}, err
 	}
 	p := pipeline.New(db, []pipeline.Site{{Name: s.Name, Domains: s.Crawl.Domains, Rules: s.Rules, HasBody: s.HasBody, Revisits: s.Revisits}}, nil)
-	c, err := crawler.New(crawler.Config{Concurrency: concurrency, Validators: p.Validators}, []crawler.Site{s.Crawl}, p.Handle)
+	ccfg := crawler.Config{Concurrency: concurrency, Validators: p.Validators}
+	var fr *pipeline.Frontier
+	if opts.frontier {
+		fr = pipeline.NewFrontier(db, nil)
+		ccfg.Frontier = fr
+	}
+	c, err := crawler.New(ccfg, []crawler.Site{s.Crawl}, p.Handle)
 	if err != nil {
 		return run{}, err
 	}
@@ -144,6 +158,13 @@ func newsarc(base, dbPath string, concurrency int, noSync bool) (run, error) {
 	p.Close()
 	if err != nil {
 		return run{}, err
+	}
+	if fr != nil {
+		// As newsarc run does at the end of a run.
+		if err := fr.Finish(context.Background(), s.Name); err != nil {
+			return run{}, err
+		}
+		fr.Close()
 	}
 	if err := db.Close(); err != nil {
 		return run{}, err

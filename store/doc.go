@@ -61,8 +61,9 @@
 //
 // Concurrent Puts and Revisits go through bbolt's Batch, which groups them
 // into one transaction and one fsync: a batch commits when it holds 1000
-// calls or 10ms after its first (bbolt's MaxBatchSize and MaxBatchDelay).
-// Each returns once its batch has committed.
+// calls or Options.BatchDelay (10ms by default; crawls use 25ms) after its
+// first (bbolt's MaxBatchSize and MaxBatchDelay). Each returns once its
+// batch has committed.
 //
 // # Key layout
 //
@@ -119,8 +120,10 @@
 // is kept here by newsarc run. FrontierAdd queues URLs not there yet (a
 // done one stays done), FrontierDone marks one done (one not there is left
 // out: its run was finished), FrontierFinish deletes a site's entries,
-// FrontierLoad and FrontierSites read them; the writes go through Batch
-// like Put, and return once committed. The bucket is created by a writable
+// FrontierLoad and FrontierSites read them; FrontierApply makes many adds
+// and marks, in order, in one transaction (newsarc run's frontier writes
+// behind through it). The writes go through Batch like Put, and return once
+// committed. The bucket is created by a writable
 // Open; a file without it (written before it existed, opened read-only)
 // has no unfinished run, and older newsarc versions ignore it, so it needed
 // no new format.
@@ -178,7 +181,7 @@
 // A committed transaction is on disk (unless Options.NoSync), and a
 // transaction is all or nothing. A kill (SIGKILL, power cut) therefore loses
 // only the Puts and Revisits whose batch had not committed: the pages of
-// the last 10ms or so (MaxBatchDelay, plus the commit under way), none of
+// the last batch delay or so (plus the commit under way), none of
 // which had returned to its caller. Every version that is in the file has
 // its metadata, record, capture (or a Source with one) and index entries,
 // and every revisit its log entry and its capture: DB.Check verifies this.

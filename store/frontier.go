@@ -98,27 +98,36 @@ func (db *DB) FrontierAdd(ctx context.Context, site string, es []FrontierEntry) 
 	if len(es) == 0 {
 		return nil
 	}
+	if err := checkAdd(site, es); err != nil {
+		return fmt.Errorf("frontier add %s: %w", site, err)
+	}
+	return db.frontierUpdate(ctx, "frontier add "+site, func(b *bolt.Bucket) error { return addEntries(b, site, es) })
+}
+
+func checkAdd(site string, es []FrontierEntry) error {
 	for _, e := range es {
 		if err := checkFrontierKey(site, e.URL); err != nil {
-			return fmt.Errorf("frontier add %s: %w", site, err)
+			return err
 		}
 		if e.Depth < 0 || e.Depth > 1<<20 {
-			return fmt.Errorf("frontier add %s: depth %d out of range", e.URL, e.Depth)
+			return fmt.Errorf("%s: depth %d out of range", e.URL, e.Depth)
 		}
 	}
-	return db.frontierUpdate(ctx, "frontier add "+site, func(b *bolt.Bucket) error {
-		for _, e := range es {
-			k := frontierKey(site, e.URL)
-			if b.Get(k) != nil {
-				continue
-			}
-			e.Done = false
-			if err := b.Put(k, encodeFrontier(e)); err != nil {
-				return err
-			}
+	return nil
+}
+
+func addEntries(b *bolt.Bucket, site string, es []FrontierEntry) error {
+	for _, e := range es {
+		k := frontierKey(site, e.URL)
+		if b.Get(k) != nil {
+			continue
 		}
-		return nil
-	})
+		e.Done = false
+		if err := b.Put(k, encodeFrontier(e)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // FrontierDone marks url done in site's unfinished run. A URL that is not
@@ -128,19 +137,86 @@ func (db *DB) FrontierDone(ctx context.Context, site, url string) error {
 	if err := checkFrontierKey(site, url); err != nil {
 		return fmt.Errorf("frontier done %s: %w", site, err)
 	}
-	return db.frontierUpdate(ctx, "frontier done "+url, func(b *bolt.Bucket) error {
-		k := frontierKey(site, url)
-		v := b.Get(k)
-		if v == nil {
-			return nil
+	return db.frontierUpdate(ctx, "frontier done "+url, func(b *bolt.Bucket) error { return markDone(b, site, url) })
+}
+
+func markDone(b *bolt.Bucket, site, url string) error {
+	k := frontierKey(site, url)
+	v := b.Get(k)
+	if v == nil {
+		return nil
+	}
+	e, err := decodeFrontier(v)
+	if err != nil || e.Done {
+		return err
+	}
+	e.Done = true
+	return b.Put(k, encodeFrontier(e))
+}
+
+// FrontierOp is one change to a site's unfinished run: its Add entries
+// queued (as FrontierAdd), or, with Done, its URL marked done (as
+// FrontierDone).
+type FrontierOp struct {
+	Site string
+	Add  []FrontierEntry
+	Done bool
+	URL  string
+}
+
+// Check reports what FrontierApply would refuse op for.
+func (op FrontierOp) Check() error {
+	var err error
+	if op.Done {
+		err = checkFrontierKey(op.Site, op.URL)
+	} else {
+		err = checkAdd(op.Site, op.Add)
+	}
+	if err != nil {
+		return fmt.Errorf("frontier %s: %w", op.Site, err)
+	}
+	return nil
+}
+
+// FrontierApply makes ops, in order, in one transaction: it joins the batch
+// of the Puts in flight (one commit, one fsync, for both), for a caller
+// that groups the changes of many pages itself. It returns once they are
+// on disk; on an error none of them is.
+func (db *DB) FrontierApply(ctx context.Context, ops []FrontierOp) error {
+	for _, op := range ops {
+		if err := op.Check(); err != nil {
+			return fmt.Errorf("frontier apply: %w", err)
 		}
-		e, err := decodeFrontier(v)
-		if err != nil || e.Done {
-			return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("frontier apply: %w", err)
+	}
+	if db.readOnly {
+		return fmt.Errorf("frontier apply: %w", bolterrors.ErrDatabaseReadOnly)
+	}
+	if err := db.enter(); err != nil {
+		return fmt.Errorf("frontier apply: %w", err)
+	}
+	defer db.leave()
+	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketFrontier)
+		for _, op := range ops {
+			var err error
+			if op.Done {
+				err = markDone(b, op.Site, op.URL)
+			} else {
+				err = addEntries(b, op.Site, op.Add)
+			}
+			if err != nil {
+				return err
+			}
 		}
-		e.Done = true
-		return b.Put(k, encodeFrontier(e))
+		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("frontier apply: %w", err)
+	}
+	return nil
 }
 
 // FrontierFinish deletes site's frontier: its run ended.

@@ -311,8 +311,26 @@ func (db *DB) DueRevisits(ctx context.Context, site string, now time.Time, limit
 // and its plan moves on, so that a gone page is not requested every minute.
 // It returns the failures by age.
 func (db *DB) RevisitsFailed(ctx context.Context, urls []string, ages []time.Duration, at time.Time) (map[time.Duration]int, error) {
+	return db.missed(ctx, "revisits failed", urls, ages, at, time.Time{}, 0)
+}
+
+// RevisitsRetry puts off to retryAt the revisits of urls still due at at
+// that failed for a reason that may pass (no answer, a server error): they
+// go behind the others due, so that they cannot hold them up. One whose
+// revisit has been due for giveUp or longer is closed as RevisitsFailed
+// does. It returns those failures by age.
+func (db *DB) RevisitsRetry(ctx context.Context, urls []string, ages []time.Duration, at, retryAt time.Time, giveUp time.Duration) (map[time.Duration]int, error) {
+	if !retryAt.After(at) || giveUp <= 0 {
+		return nil, fmt.Errorf("revisits retry: retry at %s and give up after %s: want a later time and a positive duration", retryAt, giveUp)
+	}
+	return db.missed(ctx, "revisits retry", urls, ages, at, retryAt, giveUp)
+}
+
+// missed closes (retryAt zero) or puts off the revisits of urls still due
+// at at; see RevisitsFailed and RevisitsRetry.
+func (db *DB) missed(ctx context.Context, op string, urls []string, ages []time.Duration, at, retryAt time.Time, giveUp time.Duration) (map[time.Duration]int, error) {
 	if err := validateAges(ages); err != nil {
-		return nil, fmt.Errorf("revisits failed: %w", err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	failed := map[time.Duration]int{}
 	err := db.update(ctx, func(tx *bolt.Tx) error {
@@ -335,14 +353,18 @@ func (db *DB) RevisitsFailed(ctx context.Context, urls []string, ages []time.Dur
 				continue // stored meanwhile, or not due
 			}
 			old := p
-			if a := lastPassed(ages, p.first, t); a > p.done {
-				p.done = a
-				if err := addStat(tx, p.site, time.Duration(a), statCounts{failed: 1}); err != nil {
-					return err
+			if nominal := nextDue(ages, p.first, p.done); !retryAt.IsZero() && nominal != 0 && t-nominal < int64(giveUp) {
+				p.due = retryAt.UnixNano() // try again later
+			} else {
+				if a := lastPassed(ages, p.first, t); a > p.done {
+					p.done = a
+					if err := addStat(tx, p.site, time.Duration(a), statCounts{failed: 1}); err != nil {
+						return err
+					}
+					failed[time.Duration(a)]++
 				}
-				failed[time.Duration(a)]++
+				p.due = nextDue(ages, p.first, p.done)
 			}
-			p.due = nextDue(ages, p.first, p.done)
 			if err := putPlan(tx, url, raw, &old, &p); err != nil {
 				return err
 			}
@@ -350,7 +372,7 @@ func (db *DB) RevisitsFailed(ctx context.Context, urls []string, ages []time.Dur
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("revisits failed: %w", err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	return failed, nil
 }

@@ -173,6 +173,9 @@ type Archive interface {
 	// RevisitsFailed counts as failed the revisits of urls still due at
 	// at, and moves their plans on; it returns the failures by age.
 	RevisitsFailed(ctx context.Context, urls []string, ages []time.Duration, at time.Time) (map[time.Duration]int, error)
+	// RevisitsRetry puts off to retryAt the revisits of urls still due at
+	// at, or counts as failed those due for giveUp or longer.
+	RevisitsRetry(ctx context.Context, urls []string, ages []time.Duration, at, retryAt time.Time, giveUp time.Duration) (map[time.Duration]int, error)
 	// Revisits reports what revisits found, by site and age, and counts
 	// the plans of each site.
 	Revisits(ctx context.Context, now time.Time) (RevisitReport, error)

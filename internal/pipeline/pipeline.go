@@ -60,7 +60,9 @@ type Counts struct {
 // writers is how many Puts the pipeline keeps in flight: enough for the
 // store to group them into large batch commits while crawl workers go on.
 // Each waits about BatchDelay plus a commit, so writers/BatchDelay bounds
-// the pages stored per second: 64 writers held back a 25ms delay.
+// the pages stored per second: 64 writers held back a 25ms delay. A crawl
+// keeping its frontier in the archive (newsarc run) uses the store's
+// default delay: its marks join the same batches (see cmd/newsarc).
 const writers = 256
 
 // BatchDelay is the store batch delay (store.Options.BatchDelay) the
@@ -70,8 +72,11 @@ const writers = 256
 // 0.73 at 50ms, where MaxPending held it back.
 const BatchDelay = 25 * time.Millisecond
 
-// queueLen is the capacity of each writer's queue.
-const queueLen = MaxPending
+// queueLen is the capacity of each writer's queue. The slots bound the
+// jobs of all writers together; a job whose writer's queue is full waits in
+// enqueue for the writer, which never waits for the crawl. (One queue of
+// MaxPending per writer cost 20 MB per pipeline, one per revisit pass.)
+const queueLen = 16
 
 // MaxPending bounds the article pages the pipeline holds at once, all
 // writers together: handed to Handle and not yet stored (or failed) and
@@ -311,7 +316,7 @@ func (p *Pipeline) enqueue(ctx context.Context, j job, canonical string) error {
 			return ctx.Err()
 		}
 	}
-	// Never blocks for long: a writer's queue holds MaxPending jobs.
+	// Waits only while the writer's queue is full: the writer drains it.
 	p.queue(canonical) <- j
 	return nil
 }

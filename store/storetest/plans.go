@@ -144,3 +144,35 @@ func testRevisitsFailed(t *testing.T, open func(t *testing.T) store.Archive) {
 		t.Errorf("stats %+v, want %+v", r.Stats, want)
 	}
 }
+
+func testRevisitsRetry(t *testing.T, open func(t *testing.T) store.Archive) {
+	ctx := context.Background()
+	db := open(t)
+	const a, b = "https://news.example/news/1", "https://news.example/news/2"
+	put1(t, db, planned(a, t0, "sha256:aa"))
+	put1(t, db, planned(b, t0.Add(time.Minute), "sha256:bb"))
+	// a's revisit failed for a passing reason at 20m: put off to 30m,
+	// behind b, not counted.
+	failed, err := db.RevisitsRetry(ctx, []string{a}, planAges, t0.Add(20*time.Minute), t0.Add(30*time.Minute), time.Hour)
+	if err != nil || len(failed) != 0 {
+		t.Fatalf("RevisitsRetry = %v, %v; want nothing failed", failed, err)
+	}
+	if got := due(t, db, "cairo", t0.Add(25*time.Minute)); !reflect.DeepEqual(got, []string{b}) {
+		t.Errorf("due at 25m: %q; want b only", got)
+	}
+	if got := due(t, db, "cairo", t0.Add(30*time.Minute)); !reflect.DeepEqual(got, []string{b, a}) {
+		t.Errorf("due at 30m: %q; want b, then a", got)
+	}
+	// Still failing an hour after it fell due (15m): counted as failed at
+	// the largest age passed, and the plan moves on.
+	failed, err = db.RevisitsRetry(ctx, []string{a}, planAges, t0.Add(80*time.Minute), t0.Add(90*time.Minute), time.Hour)
+	if err != nil || !reflect.DeepEqual(failed, map[time.Duration]int{time.Hour: 1}) {
+		t.Fatalf("RevisitsRetry after an hour = %v, %v; want one failure at 1h", failed, err)
+	}
+	if got := due(t, db, "cairo", t0.Add(6*time.Hour-time.Second)); !reflect.DeepEqual(got, []string{b}) {
+		t.Errorf("due before 6h: %q; want b only", got)
+	}
+	if _, err := db.RevisitsRetry(ctx, []string{a}, planAges, t0, t0, time.Hour); err == nil {
+		t.Error("RevisitsRetry with retryAt not after at: no error")
+	}
+}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Archive) {
 		{"FetchesStop", testFetchesStop},
 		{"RevisitPlans", testRevisitPlans},
 		{"RevisitsFailed", testRevisitsFailed},
+		{"RevisitsRetry", testRevisitsRetry},
 		{"Close", testClose},
 	}
 	for _, tt := range tests {
