@@ -196,8 +196,14 @@ func updatePlan(tx *bolt.Tx, f planFetch) (time.Duration, error) {
 			return 0, fmt.Errorf("plan of %s: %w", f.url, err)
 		}
 		old = p
+		// The due time, or the nominal one when RevisitsRetry put it off:
+		// any fetch stored once the revisit is due is the revisit.
+		due := p.due
+		if n := nextDue(f.ages, p.first, p.done); n != 0 && n < due {
+			due = n
+		}
 		switch {
-		case p.due != 0 && f.at >= p.due:
+		case p.due != 0 && f.at >= due:
 			if a := lastPassed(f.ages, p.first, f.at); a > p.done {
 				age, p.done = a, a
 			}
@@ -207,6 +213,9 @@ func updatePlan(tx *bolt.Tx, f planFetch) (time.Duration, error) {
 	}
 	p.site, p.target = f.site, f.target
 	p.due = nextDue(f.ages, p.first, p.done)
+	if raw != nil && age == 0 && old.first == p.first && old.due > p.due && p.due != 0 {
+		p.due = old.due // put off by RevisitsRetry, and not fetched since
+	}
 	if age > 0 {
 		c := statCounts{revisits: 1}
 		if f.changed {

@@ -775,6 +775,7 @@ func (d *daemon) revisitSite(ctx context.Context, s *config.Site, every time.Dur
 	failed, err := d.db.RevisitsFailed(ctx, failing, s.Revisits, start)
 	if err != nil {
 		log.Error("count failed revisits", "err", err)
+		failed = map[time.Duration]int{}
 	}
 	if len(again) > 0 {
 		// Behind the others due, so that pages failing for long cannot

@@ -27,7 +27,7 @@ const (
 	resumeArticles    = 2000
 	resumeSections    = 40
 	resumeConcurrency = 8
-	resumeTrigger     = 300 // the article request at which the first process is killed or stopped
+	resumeTrigger     = 800 // the article request at which the first process is killed or stopped: past the kill bound (concurrency + MaxPending + MaxQueued)
 )
 
 // bigSite serves resumeArticles small articles through section pages, and

@@ -25,7 +25,8 @@ import (
 // again what was not. Other sites go on.
 // Changes not yet applied when the process is killed are lost the same way
 // a page in flight is: the page was not marked done, and is fetched again.
-// At most MaxQueued changes wait; Add and Done block beyond that.
+// At most MaxQueued changes are queued or being applied; Add and Done block
+// beyond that.
 type Frontier struct {
 	db  *store.DB
 	log *slog.Logger
@@ -33,6 +34,7 @@ type Frontier struct {
 	mu      sync.Mutex
 	cond    *sync.Cond // signalled when ops, applied or closed change
 	ops     []store.FrontierOp
+	writing int              // changes taken from ops and being applied
 	applied uint64           // changes applied (or dropped) so far
 	queued  uint64           // changes queued so far
 	failed  map[string]error // by site: the failure after which its changes are dropped
@@ -40,7 +42,8 @@ type Frontier struct {
 	done    chan struct{}
 }
 
-// MaxQueued bounds the changes a Frontier holds before they are applied.
+// MaxQueued bounds the changes a Frontier holds that are not on disk yet
+// (queued, or in the transaction being committed).
 const MaxQueued = 256
 
 var _ crawler.Frontier = (*Frontier)(nil)
@@ -75,6 +78,7 @@ func (f *Frontier) apply() {
 		}
 		queued := f.ops
 		f.ops = nil
+		f.writing = len(queued)
 		ops := make([]store.FrontierOp, 0, len(queued))
 		for _, op := range queued {
 			if f.failed[op.Site] == nil {
@@ -99,19 +103,21 @@ func (f *Frontier) apply() {
 			}
 		}
 		f.applied += uint64(len(queued))
+		f.writing = 0
 		f.cond.Broadcast()
 	}
 }
 
-// push queues op, waiting while MaxQueued changes are waiting. An invalid
-// op is refused here, so that it cannot fail the transaction of others.
+// push queues op, waiting while MaxQueued changes are queued or being
+// applied. An invalid op is refused here, so that it cannot fail the
+// transaction of others.
 func (f *Frontier) push(op store.FrontierOp) error {
 	if err := op.Check(); err != nil {
 		return err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for len(f.ops) >= MaxQueued && !f.closed {
+	for len(f.ops)+f.writing >= MaxQueued && !f.closed {
 		f.cond.Wait()
 	}
 	switch {
@@ -141,10 +147,14 @@ func (f *Frontier) Flush(site string) error {
 // reset flushes and forgets site's failure: a run of it ends or starts, and
 // what is on disk of it is whole transactions.
 func (f *Frontier) reset(site string) error {
-	err := f.Flush(site)
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	target := f.queued
+	for f.applied < target {
+		f.cond.Wait()
+	}
+	err := f.failed[site]
 	delete(f.failed, site)
-	f.mu.Unlock()
 	return err
 }
 

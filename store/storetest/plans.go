@@ -176,3 +176,21 @@ func testRevisitsRetry(t *testing.T, open func(t *testing.T) store.Archive) {
 		t.Error("RevisitsRetry with retryAt not after at: no error")
 	}
 }
+
+// testRevisitPutOff: a crawl fetch stored while a put-off revisit is due
+// (though before its retry) is that revisit.
+func testRevisitPutOff(t *testing.T, open func(t *testing.T) store.Archive) {
+	ctx := context.Background()
+	db := open(t)
+	const a = "https://news.example/news/1"
+	put1(t, db, planned(a, t0, "sha256:aa"))
+	if _, err := db.RevisitsRetry(ctx, []string{a}, planAges, t0.Add(20*time.Minute), t0.Add(30*time.Minute), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if out := put1(t, db, planned(a, t0.Add(22*time.Minute), "sha256:aa")); out.Revisit != 15*time.Minute {
+		t.Errorf("crawl fetch at 22m: revisit %s, want the 15m one", out.Revisit)
+	}
+	if got := due(t, db, "cairo", t0.Add(59*time.Minute)); got != nil {
+		t.Errorf("due before 1h: %q", got)
+	}
+}

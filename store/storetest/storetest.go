@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Archive) {
 		{"RevisitPlans", testRevisitPlans},
 		{"RevisitsFailed", testRevisitsFailed},
 		{"RevisitsRetry", testRevisitsRetry},
+		{"RevisitPutOff", testRevisitPutOff},
 		{"Close", testClose},
 	}
 	for _, tt := range tests {
