@@ -160,7 +160,6 @@ type planFetch struct {
 	url, site, target string
 	at                int64
 	ages              []time.Duration
-	version           int  // the version the fetch was counted against
 	changed           bool // it stored a new version
 	notModified       bool // it was a 304
 }

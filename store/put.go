@@ -220,7 +220,7 @@ func (w *writer) put(tx *bolt.Tx) (Outcome, error) {
 		if err := setValidators(tx, s, cur); err != nil {
 			return Outcome{}, err
 		}
-		age, err := updatePlan(tx, planFetch{url: s.URL, site: s.Site, target: s.TargetURI, at: t, ages: s.Revisits, version: cur})
+		age, err := updatePlan(tx, planFetch{url: s.URL, site: s.Site, target: s.TargetURI, at: t, ages: s.Revisits})
 		if err != nil {
 			return Outcome{}, err
 		}
@@ -269,7 +269,7 @@ func (w *writer) put(tx *bolt.Tx) (Outcome, error) {
 		return Outcome{}, err
 	}
 	age, err := updatePlan(tx, planFetch{url: s.URL, site: s.Site, target: s.TargetURI, at: t, ages: s.Revisits,
-		version: next, changed: next > 1})
+		changed: next > 1})
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -59,7 +59,7 @@ func (db *DB) Revisit(ctx context.Context, r Revisit) (Outcome, error) {
 		}
 		out = Outcome{Version: r.Version, Seen: m.seen}
 		out.Revisit, err = updatePlan(tx, planFetch{url: r.URL, site: m.site, target: r.TargetURI, at: t, ages: r.Revisits,
-			version: r.Version, notModified: r.Kind == FetchNotModified})
+			notModified: r.Kind == FetchNotModified})
 		return err
 	})
 	if err != nil {
