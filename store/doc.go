@@ -117,16 +117,15 @@
 // and the caller's flags as a byte each, then the depth as a uvarint. The
 // store gives URL, depth and flags no meaning: the crawler's frontier
 // (queued and done pages of a run, so that a killed run can be resumed)
-// is kept here by newsarc run. FrontierAdd queues URLs not there yet (a
-// done one stays done), FrontierDone marks one done (one not there is left
-// out: its run was finished), FrontierFinish deletes a site's entries,
-// FrontierLoad and FrontierSites read them; FrontierApply makes many adds
-// and marks, in order, in one transaction (newsarc run's frontier writes
-// behind through it). The writes go through Batch like Put, and return once
-// committed. The bucket is created by a writable
-// Open; a file without it (written before it existed, opened read-only)
-// has no unfinished run, and older newsarc versions ignore it, so it needed
-// no new format.
+// is kept here by newsarc run. FrontierApply makes changes, in order, in
+// one transaction: queue URLs not there yet (a done one stays done), mark
+// one done (one not there is left out: its run was finished); newsarc run's
+// frontier writes behind through it. FrontierFinish deletes a site's
+// entries, FrontierLoad and FrontierSites read them. The writes go through
+// Batch like Put, and return once committed. The bucket is created by a
+// writable Open; a file without it (written before it existed, opened
+// read-only) has no unfinished run, and older newsarc versions ignore it,
+// so it needed no new format.
 //
 // # Revisit plans
 //

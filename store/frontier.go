@@ -91,19 +91,7 @@ func (db *DB) frontierUpdate(ctx context.Context, op string, fn func(b *bolt.Buc
 	return nil
 }
 
-// FrontierAdd records es as queued URLs of site's unfinished run (starting
-// one if it has none). A URL already there keeps its entry: a done URL
-// stays done. It returns once the entries are on disk.
-func (db *DB) FrontierAdd(ctx context.Context, site string, es []FrontierEntry) error {
-	if len(es) == 0 {
-		return nil
-	}
-	if err := checkAdd(site, es); err != nil {
-		return fmt.Errorf("frontier add %s: %w", site, err)
-	}
-	return db.frontierUpdate(ctx, "frontier add "+site, func(b *bolt.Bucket) error { return addEntries(b, site, es) })
-}
-
+// checkAdd checks entries to queue: what would break the key layout.
 func checkAdd(site string, es []FrontierEntry) error {
 	for _, e := range es {
 		if err := checkFrontierKey(site, e.URL); err != nil {
@@ -116,6 +104,8 @@ func checkAdd(site string, es []FrontierEntry) error {
 	return nil
 }
 
+// addEntries queues es in site's unfinished run (starting one if it has
+// none). A URL already there keeps its entry: a done URL stays done.
 func addEntries(b *bolt.Bucket, site string, es []FrontierEntry) error {
 	for _, e := range es {
 		k := frontierKey(site, e.URL)
@@ -130,16 +120,8 @@ func addEntries(b *bolt.Bucket, site string, es []FrontierEntry) error {
 	return nil
 }
 
-// FrontierDone marks url done in site's unfinished run. A URL that is not
-// there (its run was finished meanwhile) is left out. It returns once the
-// mark is on disk.
-func (db *DB) FrontierDone(ctx context.Context, site, url string) error {
-	if err := checkFrontierKey(site, url); err != nil {
-		return fmt.Errorf("frontier done %s: %w", site, err)
-	}
-	return db.frontierUpdate(ctx, "frontier done "+url, func(b *bolt.Bucket) error { return markDone(b, site, url) })
-}
-
+// markDone marks url done in site's unfinished run. A URL that is not
+// there (its run was finished meanwhile) is left out.
 func markDone(b *bolt.Bucket, site, url string) error {
 	k := frontierKey(site, url)
 	v := b.Get(k)
@@ -155,8 +137,9 @@ func markDone(b *bolt.Bucket, site, url string) error {
 }
 
 // FrontierOp is one change to a site's unfinished run: its Add entries
-// queued (as FrontierAdd), or, with Done, its URL marked done (as
-// FrontierDone).
+// queued (a URL already there keeps its entry: a done URL stays done), or,
+// with Done, its URL marked done (one not there, its run finished
+// meanwhile, is left out).
 type FrontierOp struct {
 	Site string
 	Add  []FrontierEntry

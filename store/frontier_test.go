@@ -23,27 +23,36 @@ func loadFrontier(t *testing.T, db *store.DB, site string) []store.FrontierEntry
 	return out
 }
 
+// frontierAdd and frontierDone make one change each.
+func frontierAdd(ctx context.Context, db *store.DB, site string, es []store.FrontierEntry) error {
+	return db.FrontierApply(ctx, []store.FrontierOp{{Site: site, Add: es}})
+}
+
+func frontierDone(ctx context.Context, db *store.DB, site, url string) error {
+	return db.FrontierApply(ctx, []store.FrontierOp{{Site: site, Done: true, URL: url}})
+}
+
 func TestFrontier(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "a.db")
 	db := open(t, path, nil)
-	if err := db.FrontierAdd(ctx, "b", []store.FrontierEntry{
+	if err := frontierAdd(ctx, db, "b", []store.FrontierEntry{
 		{URL: "https://b/", Depth: 0},
 		{URL: "https://b/x", Depth: 1, Flags: 1},
 		{URL: "https://b/y", Depth: 300, Flags: 3, Done: true}, // Done is ignored: Add queues
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FrontierAdd(ctx, "a", []store.FrontierEntry{{URL: "https://a/"}}); err != nil {
+	if err := frontierAdd(ctx, db, "a", []store.FrontierEntry{{URL: "https://a/"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []string{"https://b/", "https://b/y", "https://b/not-added"} {
-		if err := db.FrontierDone(ctx, "b", u); err != nil {
+		if err := frontierDone(ctx, db, "b", u); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Adding again keeps an entry as it is.
-	if err := db.FrontierAdd(ctx, "b", []store.FrontierEntry{{URL: "https://b/", Depth: 5}}); err != nil {
+	if err := frontierAdd(ctx, db, "b", []store.FrontierEntry{{URL: "https://b/", Depth: 5}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Check(ctx); err != nil {
@@ -66,8 +75,8 @@ func TestFrontier(t *testing.T) {
 	if err != nil || !cmp.Equal(sites, []string{"a", "b"}) {
 		t.Errorf("FrontierSites = %v, %v", sites, err)
 	}
-	if err := db.FrontierAdd(ctx, "b", []store.FrontierEntry{{URL: "https://b/z"}}); err == nil {
-		t.Errorf("FrontierAdd on a read-only archive: no error")
+	if err := frontierAdd(ctx, db, "b", []store.FrontierEntry{{URL: "https://b/z"}}); err == nil {
+		t.Errorf("frontier add on a read-only archive: no error")
 	}
 	db.Close()
 
@@ -86,12 +95,12 @@ func TestFrontier(t *testing.T) {
 		t.Errorf("FrontierSites = %v, %v", sites, err)
 	}
 	for _, bad := range []store.FrontierEntry{{URL: ""}, {URL: "a\x00b"}, {URL: "https://b/", Depth: -1}} {
-		if err := db.FrontierAdd(ctx, "b", []store.FrontierEntry{bad}); err == nil {
-			t.Errorf("FrontierAdd %+v: no error", bad)
+		if err := frontierAdd(ctx, db, "b", []store.FrontierEntry{bad}); err == nil {
+			t.Errorf("frontier add %+v: no error", bad)
 		}
 	}
-	if err := db.FrontierAdd(ctx, "a\x00", []store.FrontierEntry{{URL: "https://b/"}}); err == nil {
-		t.Errorf("FrontierAdd with a bad site name: no error")
+	if err := frontierAdd(ctx, db, "a\x00", []store.FrontierEntry{{URL: "https://b/"}}); err == nil {
+		t.Errorf("frontier add with a bad site name: no error")
 	}
 	db.Close()
 }
