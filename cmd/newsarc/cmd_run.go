@@ -53,7 +53,12 @@ fetched, closes the archive and exits 0.
 Each run keeps its frontier (queued and done pages) in the archive. A run
 cut short (stopped, killed) is resumed as soon as newsarc run starts again,
 without waiting for its slot: pages done are not fetched again, and a page
-is done only once what it yielded is stored.`,
+is done only once what it yielded is stored.
+
+Every --revisit-interval, each site's articles whose revisit is due (the
+site's revisits: ages after first seen, 15m 1h 6h 1d 3d 7d by default) are
+fetched again with conditional requests, never beside a run of the site;
+newsarc stats reports what those revisits found.`,
 		Args: args(0, 0),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return runRun(cmd.Context(), g, o, cmd.Flags().Changed)
