@@ -2,8 +2,8 @@ package extract
 
 // Article is the record of one article, with the fields and JSON names of
 // the interface document. Extract fills the content fields (url, site,
-// extractor, language, direction, label, headline, source, published_at,
-// sections, images, text, content_hash); the caller that fetched and stored
+// extractor, language, direction, label, headline, source, authors,
+// published_at, modified_at, sections, images, text, content_hash); the caller that fetched and stored
 // the page fills fetched_at, first_seen, last_seen, version, status and
 // payload_digest.
 type Article struct {
@@ -22,7 +22,9 @@ type Article struct {
 	Label         string    `json:"label"`
 	Headline      string    `json:"headline"`
 	Source        string    `json:"source"`
+	Authors       []string  `json:"authors"`
 	PublishedAt   string    `json:"published_at"`
+	ModifiedAt    string    `json:"modified_at"`
 	Sections      []Section `json:"sections"`
 	Images        []Image   `json:"images"`
 	Text          string    `json:"text"`
@@ -35,7 +37,8 @@ type Section struct {
 	Paragraphs []string `json:"paragraphs"`
 }
 
-// Image is one picture of the article body with its caption.
+// Image is one picture of the article with its caption. The first image
+// of a record is the article's lead image when the page has one.
 type Image struct {
 	Src     string `json:"src"`
 	Caption string `json:"caption"`

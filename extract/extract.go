@@ -105,7 +105,7 @@ func (x *extraction) run() (*Article, error) {
 	x.meta = readMeta(x.doc)
 	x.base = x.meta.baseURL(page)
 
-	a := &Article{Site: x.rules.Name()}
+	a := &Article{Site: x.rules.Name(), Authors: []string{}}
 	if a.URL, err = x.canonical(); err != nil {
 		return nil, err
 	}

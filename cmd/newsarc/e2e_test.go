@@ -221,7 +221,7 @@ func checkCSV(t *testing.T, dir string, want []map[string]any) {
 	if err != nil {
 		t.Fatalf("encoding/csv: %v", err)
 	}
-	if len(rows) != len(want)+1 || rows[0][0] != "url" || len(rows[0]) != 19 {
+	if len(rows) != len(want)+1 || rows[0][0] != "url" || len(rows[0]) != 21 || rows[0][19] != "authors" || rows[0][20] != "modified_at" {
 		t.Fatalf("csv: %d rows, header %v", len(rows), rows[0])
 	}
 	col := map[string]int{}

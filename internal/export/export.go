@@ -58,6 +58,9 @@ func Records(ctx context.Context, a store.Archive, filter store.Filter, format s
 		if art.Images == nil {
 			art.Images = []extract.Image{}
 		}
+		if art.Authors == nil {
+			art.Authors = []string{} // records stored before authors existed
+		}
 		return write(&art)
 	})
 	if err != nil {
@@ -69,12 +72,12 @@ func Records(ctx context.Context, a store.Archive, filter store.Filter, format s
 // CSVHeader is the header row of the CSV export: the record's fields.
 var CSVHeader = []string{"url", "site", "fetched_at", "first_seen", "last_seen", "version", "content_hash",
 	"status", "payload_digest", "extractor", "language", "direction", "label", "headline", "source",
-	"published_at", "sections", "images", "text"}
+	"published_at", "sections", "images", "text", "authors", "modified_at"}
 
 func csvRow(a *extract.Article) []string {
 	return []string{a.URL, a.Site, a.FetchedAt, a.FirstSeen, a.LastSeen, strconv.Itoa(a.Version), a.ContentHash,
 		strconv.Itoa(a.Status), a.PayloadDigest, a.Extractor, a.Language, a.Direction, a.Label, a.Headline, a.Source,
-		a.PublishedAt, jsonString(a.Sections), jsonString(a.Images), a.Text}
+		a.PublishedAt, jsonString(a.Sections), jsonString(a.Images), a.Text, jsonString(a.Authors), a.ModifiedAt}
 }
 
 // jsonString is v as compact JSON, with <, > and & left as they are (as in
