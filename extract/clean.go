@@ -245,6 +245,30 @@ func (c *cleaner) inJunk(n *html.Node) bool {
 	return false
 }
 
+// bodyHints are class and id words of blocks that sit inside or next to
+// an article body without being part of it: author boxes, meta lines,
+// tag lists, rating and button bars, banners. They are kept for the
+// single-value fields (a byline is an "author" element) and removed
+// before the body is chosen.
+var (
+	bodyHints = []string{
+		"author", "byline", "timestamp", "rating", "viral", "syndication",
+		"user-info", "user-profile", "infoline", "article-infos", "next-post", "side-stories",
+		"donat", "support-us", "newsletter", "signup", "sign-up",
+	}
+	bodyTokens = []string{"meta", "tags", "button", "btn", "cta"}
+)
+
+// bodyJunk reports blocks that are not body text by their class or id
+// (bodyHints), unless they hold most of the page's text.
+func (c *cleaner) bodyJunk(n *html.Node) bool {
+	if n.Type != html.ElementNode || exemptTag(n) || isImage(n) {
+		return false
+	}
+	ci := classID(n)
+	return ci != "" && (containsAny(ci, bodyHints...) || hasToken(ci, bodyTokens...)) && !c.wrapper(n)
+}
+
 // remove detaches the boilerplate under root and returns how many
 // subtrees went.
 func (c *cleaner) remove(root *html.Node) int {
@@ -253,7 +277,7 @@ func (c *cleaner) remove(root *html.Node) int {
 	walk = func(n *html.Node) {
 		for ch := n.FirstChild; ch != nil; {
 			next := ch.NextSibling
-			if c.junk(ch) {
+			if c.junk(ch) || c.bodyJunk(ch) {
 				detach(ch)
 				removed++
 			} else if ch.Type == html.ElementNode {

@@ -31,7 +31,7 @@ func (w *bodyWalker) genericWalk(n *html.Node) {
 			}
 			continue
 		}
-		if isInline(c) && !isImage(c) && w.stat(c).blocks == 0 && !w.isCaption(c) {
+		if isInline(c) && !isImage(c) && w.stat(c).blocks == 0 && !w.isCaption(c) && !w.metaLine(c) {
 			run = append(run, c)
 			continue
 		}

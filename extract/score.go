@@ -22,6 +22,9 @@ type scoreState struct {
 	inline map[*html.Node]textStat // text of an element's direct inline content
 	score  map[*html.Node]float64
 	order  []*html.Node // candidates in the order first scored
+	// content is, per element, the plain text of the paragraph-like
+	// blocks inside it: what the article is made of.
+	content map[*html.Node]int
 }
 
 // scoreBody chooses the body: the best candidate plus the run of its
@@ -30,8 +33,9 @@ type scoreState struct {
 // paragraph at all.
 func scoreBody(root *html.Node, skip map[*html.Node]bool) (roots []*html.Node, top *html.Node, best float64, stats map[*html.Node]textStat) {
 	st := &scoreState{
-		inline: map[*html.Node]textStat{},
-		score:  map[*html.Node]float64{},
+		inline:  map[*html.Node]textStat{},
+		score:   map[*html.Node]float64{},
+		content: map[*html.Node]int{},
 	}
 	st.stats = measureStats(root, skip, st.inline)
 	var walk func(n *html.Node)
@@ -55,7 +59,33 @@ func scoreBody(root *html.Node, skip map[*html.Node]bool) (roots []*html.Node, t
 	if top == nil {
 		return nil, nil, 0, st.stats
 	}
+	top = st.climb(top)
 	return st.siblings(top, best, skip), top, best, st.stats
+}
+
+// climb moves from the best candidate up to the ancestor that holds the
+// most article text net of everything else: an article split over
+// several blocks (each paragraph group in its own wrapper, figures and
+// embeds between them) is then taken whole, while a step that brings in
+// more links, short lines and chrome than paragraphs is not taken.
+func (st *scoreState) climb(top *html.Node) *html.Node {
+	best, bestNet := top, st.net(top)
+	for a, level := top.Parent, 0; a != nil && a.Type == html.ElementNode && level < 8; a, level = a.Parent, level+1 {
+		if a.DataAtom == atom.Body || a.DataAtom == atom.Html {
+			break
+		}
+		if n := st.net(a); n > bestNet {
+			best, bestNet = a, n
+		}
+	}
+	return best
+}
+
+// net is n's paragraph text minus the rest of its text.
+func (st *scoreState) net(n *html.Node) int {
+	c := st.content[n]
+	s := st.stats[n]
+	return c - (s.total - c)
 }
 
 // block scores n when it is a paragraph-like block.
@@ -75,6 +105,13 @@ func (st *scoreState) block(n *html.Node) {
 		return
 	}
 	points := 1 + float64(commas(n, self)) + min(float64(s.plain())/100, 3)
+	own := s.plain() // text counted once: a cell holding paragraphs counts its loose text only
+	if !self && st.stats[n].blocks > 0 {
+		own = st.inline[n].plain()
+	}
+	for a := n; a != nil; a = a.Parent {
+		st.content[a] += own
+	}
 	c := n
 	if !self {
 		c = n.Parent
