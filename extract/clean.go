@@ -19,15 +19,24 @@ var (
 		"also-read", "read-also", "readalso", "alsoread", "more-news", "pagination",
 		"pager", "navbar", "menu", "masthead", "footer", "sidebar", "widget",
 		"twitter-tweet", "instagram-media", "tiktok-embed", "screen-reader",
-		"sr-only", "visually-hidden", "skip-link", "login", "signup", "paywall",
+		"sr-only", "visually-hidden", "skip-link", "login", "signup", "copy-link", "copylink",
 		"tags-list", "post-tags", "article-tags", "tag-list",
 	}
-	negTokens = []string{"ad", "ads", "adv", "adslot", "dfp", "gpt", "nav", "tags", "rss", "tools", "print", "copy"}
+	negTokens = []string{"ad", "ads", "adv", "adslot", "dfp", "gpt", "nav", "tags", "rss", "tools"}
+	// notHints rewrites class words that contain a negative hint without
+	// meaning it: an opinion piece ("commentary"), a page builder's
+	// content blocks ("elementor-widget"), a section that carries ads
+	// ("has-ads", "section--ads").
+	notHints = strings.NewReplacer("commentary", "opinion", "elementor-widget", "elementor", "has-ads", "", "with-ads", "", "--ads", "")
 	posSubs   = []string{"article", "content", "story", "entry", "post", "body", "text", "main", "detail", "news-body", "blog", "live"}
 )
 
 func negativeHint(ci string) bool {
-	return ci != "" && (containsAny(ci, negSubs...) || hasToken(ci, negTokens...))
+	if ci == "" {
+		return false
+	}
+	ci = notHints.Replace(ci)
+	return containsAny(ci, negSubs...) || hasToken(ci, negTokens...)
 }
 
 func positiveHint(ci string) bool {

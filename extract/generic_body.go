@@ -31,6 +31,9 @@ func (w *bodyWalker) genericWalk(n *html.Node) {
 			}
 			continue
 		}
+		if len(w.blocks) > 0 && tailTitle(c, w.text) {
+			break // "Related", "About the author": the rest of this container is not the article
+		}
 		if isInline(c) && !isImage(c) && w.stat(c).blocks == 0 && !w.isCaption(c) && !w.metaLine(c) {
 			run = append(run, c)
 			continue
@@ -87,8 +90,16 @@ func (w *bodyWalker) container(c *html.Node) bool {
 
 // paragraph adds n as one paragraph and takes the pictures inside it.
 func (w *bodyWalker) paragraph(n *html.Node) {
-	w.blocks = append(w.blocks, block{text: w.text(n)})
+	w.line(w.text(n))
 	w.imagesIn(n, field{})
+}
+
+// line adds one paragraph of the generic walk, unless it is a copyright
+// line.
+func (w *bodyWalker) line(t string) {
+	if !rightsLine(normText(t)) {
+		w.blocks = append(w.blocks, block{text: t})
+	}
 }
 
 // loose turns a run of inline nodes into paragraphs, one per line.
@@ -101,7 +112,7 @@ func (w *bodyWalker) loose(run []*html.Node) {
 	var stat textStat
 	emit := func() {
 		if stat.total > 0 && stat.linkDensity() <= 0.5 {
-			w.blocks = append(w.blocks, block{text: t.b.String()})
+			w.line(t.b.String())
 		}
 		t.b.Reset()
 		stat = textStat{}

@@ -1,0 +1,80 @@
+package extract
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The end of an article body often runs on into blocks that belong to the
+// site, not the story: "Read also" and "More on this" lists, "About the
+// author", newsletter appeals, copyright lines. Class hints catch most of
+// them; these rules catch them by what they say.
+
+// tailTitles are the titles of those blocks, lower case, as whole lines
+// (a trailing colon or ellipsis aside). A heading or short line saying one
+// of them ends the article within its container.
+var tailTitles = map[string]bool{
+	// English
+	"related": true, "related articles": true, "related posts": true, "related stories": true,
+	"related news": true, "related content": true, "read more": true, "read also": true,
+	"also read": true, "see also": true, "more from": true, "more on this": true,
+	"more on this topic": true, "more stories": true, "more news": true, "you may also like": true,
+	"you might also like": true, "recommended": true, "recommended for you": true,
+	"most read": true, "most popular": true, "trending": true, "latest news": true,
+	"further reading": true, "about the author": true, "share this": true, "share this article": true,
+	"leave a reply": true, "leave a comment": true, "comments": true, "tags": true, "topics": true,
+	"filed under": true, "don't miss": true, "popular posts": true, "recent posts": true,
+	// German
+	"mehr zum thema": true, "mehr zu diesem thema": true, "mehr themen": true, "auch interessant": true,
+	"das könnte sie auch interessieren": true, "das könnte dich auch interessieren": true,
+	"das thema könnte dich auch interessieren": true, "ähnliche nachrichten": true,
+	"ähnliche artikel": true, "ähnliche beiträge": true, "zum weiterlesen": true, "lesen sie auch": true,
+	"lesen sie mehr": true, "neueste artikel": true, "schon gelesen?": true, "schon gelesen": true,
+	"weitere artikel": true, "weitere beiträge": true, "weitere meldungen": true, "verwandte artikel": true,
+	"über den autor": true, "über die autorin": true, "kommentare": true, "schlagworte": true,
+	"themen": true, "aktuelle news": true, "weitere aktuelle themen": true,
+	// French, Spanish, Portuguese, Italian, Polish
+	"à lire aussi": true, "lire aussi": true, "sur le même sujet": true, "articles similaires": true,
+	"voir aussi": true, "te puede interesar": true, "lee también": true, "noticias relacionadas": true,
+	"más noticias": true, "también te puede interesar": true, "leia também": true, "veja também": true,
+	"notícias relacionadas": true, "leggi anche": true, "articoli correlati": true,
+	"czytaj także": true, "czytaj też": true, "zobacz także": true, "zobacz też": true, "polecamy": true,
+	// Arabic
+	"اقرأ أيضا": true, "اقرأ أيضاً": true, "إقرأ أيضا": true, "إقرأ أيضاً": true, "اقرأ ايضا": true,
+	"أخبار متعلقة": true, "أخبار ذات صلة": true, "مواضيع ذات صلة": true, "مقالات ذات صلة": true,
+	"الأكثر قراءة": true, "اقرأ المزيد": true, "شاهد أيضا": true, "شاهد أيضاً": true, "المزيد": true,
+}
+
+// tailTitle reports a heading or short block whose whole text names a
+// block of related links, comments or the like.
+func tailTitle(n *html.Node, text func(*html.Node) string) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if headingLevel(n) == 0 && n.DataAtom != atom.P && n.DataAtom != atom.Div &&
+		n.DataAtom != atom.Strong && n.DataAtom != atom.B && n.DataAtom != atom.Span {
+		return false
+	}
+	t := normText(text(n))
+	if t == "" || utf8.RuneCountInString(t) > 60 {
+		return false
+	}
+	k := strings.ToLower(strings.TrimRight(t, " :：.…»›>|-–—"))
+	return tailTitles[k]
+}
+
+// rightsLine reports a copyright or rights line.
+func rightsLine(t string) bool {
+	if utf8.RuneCountInString(t) > 200 {
+		return false
+	}
+	l := strings.ToLower(t)
+	if strings.HasPrefix(l, "©") || strings.HasPrefix(l, "(c) ") || strings.HasPrefix(l, "copyright ") {
+		return true
+	}
+	return containsAny(l, "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
+		"todos los derechos reservados", "todos os direitos reservados", "جميع الحقوق محفوظة")
+}
