@@ -28,7 +28,7 @@ var (
 	// content blocks ("elementor-widget"), a section that carries ads
 	// ("has-ads", "section--ads").
 	notHints = strings.NewReplacer("commentary", "opinion", "elementor-widget", "elementor", "has-ads", "", "with-ads", "", "--ads", "")
-	posSubs   = []string{"article", "content", "story", "entry", "post", "body", "text", "main", "detail", "news-body", "blog", "live"}
+	posSubs  = []string{"article", "content", "story", "entry", "post", "body", "text", "main", "detail", "news-body", "blog", "live"}
 )
 
 func negativeHint(ci string) bool {
