@@ -14,7 +14,31 @@ import (
 // labelClass reports a kicker by its class or id.
 func labelClass(n *html.Node) bool {
 	ci := classID(n)
-	return ci != "" && hasToken(ci, "breaking", "kicker", "label", "badge", "urgent", "ajel", "eyebrow", "overline", "flash")
+	return ci != "" && hasToken(ci, "breaking", "kicker", "label", "badge", "urgent", "ajel", "eyebrow", "overline", "flash",
+		"roofline", "topline", "dachzeile", "spitzmarke")
+}
+
+// smallKicker reports a <small> that opens a headline and is set off
+// from it by a line break: "<h1><small>Tunesien</small><br>Große …".
+func smallKicker(n *html.Node) bool {
+	if n.DataAtom != atom.Small {
+		return false
+	}
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		if p.Type == html.ElementNode || (p.Type == html.TextNode && strings.TrimSpace(p.Data) != "") {
+			return false
+		}
+	}
+	next := nextElement(n)
+	if next == nil || next.DataAtom != atom.Br {
+		return false
+	}
+	for a := n.Parent; a != nil && a.Type == html.ElementNode; a = a.Parent {
+		if headingLevel(a) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // isLabelNode reports a short kicker element.
@@ -26,7 +50,7 @@ func (x *extraction) isLabelNode(n *html.Node) bool {
 	if s.total == 0 || s.total > 30 {
 		return false
 	}
-	return labelClass(n) || (s.blocks == 0 && isLabelWord(nodeText(n)))
+	return labelClass(n) || smallKicker(n) || (s.blocks == 0 && isLabelWord(nodeText(n)))
 }
 
 // findLabel looks for a kicker near the headline: inside the h1, or in its

@@ -35,13 +35,19 @@ func (x *extraction) findHeadline() (string, *html.Node) {
 			break
 		}
 	}
-	names := x.meta.siteNames()
+	names := x.siteNames()
 	clean := cleanTitle(title, names)
 	h1s := x.h1s()
+	var own []h1 // the h1s that are neither a logo nor the site's name
 	for _, h := range h1s {
 		if len(h1s) > 1 && x.cl.stat(h.node).linkDensity() >= 0.9 {
 			continue // a logo, named like the site and the title
 		}
+		if isSiteName(h.text, names) && looseKey(h.text) != looseKey(clean) {
+			continue
+		}
+		h.text = cleanTitle(h.text, names) // "Headline | Site" in the h1 itself
+		own = append(own, h)
 		if title != "" && (titleMatches(h.text, title) || titleMatches(h.text, clean)) {
 			x.step("headline", "h1 matching "+rule, len(h1s), h.text)
 			return h.text, h.node
@@ -54,16 +60,67 @@ func (x *extraction) findHeadline() (string, *html.Node) {
 			return t, n
 		}
 	}
+	if title != "" {
+		// An h1 set aside as boilerplate that still says the title.
+		for n := range x.doc.Descendants() {
+			if isElem(n, atom.H1) && x.cl.inJunk(n) {
+				if t := nodeTextSkip(n, x.isLabelNode); t != "" && (looseKey(t) == looseKey(title) || looseKey(t) == looseKey(clean)) {
+					x.step("headline", "h1 matching "+rule, len(h1s), t)
+					return t, n
+				}
+			}
+		}
+	}
+	if len(own) == 1 {
+		// The page's one h1 is its headline, whatever its metadata says
+		// (a shortened og:title, a section name in <title>).
+		x.step("headline", "the page's only h1", 1, own[0].text)
+		return own[0].text, own[0].node
+	}
+	if h := bestH1(own); h != nil && inArticle(h.node) {
+		x.step("headline", "h1 in article or main", len(own), h.text)
+		return h.text, h.node
+	}
 	if title != "" && rule != "title" {
 		x.step("headline", rule, 1, clean)
 		return clean, nil
 	}
-	if h := bestH1(h1s); h != nil {
-		x.step("headline", "h1", len(h1s), h.text)
+	if h := bestH1(own); h != nil {
+		x.step("headline", "h1", len(own), h.text)
 		return h.text, h.node
 	}
 	x.step("headline", rule, 1, clean)
 	return clean, nil
+}
+
+// siteNames are the page's names for its site, and its host's name
+// ("www.example-news.com" gives "example-news.com" and "example-news").
+func (x *extraction) siteNames() []string {
+	names := x.meta.siteNames()
+	host := strings.TrimPrefix(strings.ToLower(x.page.Hostname()), "www.")
+	if host != "" {
+		names = append(names, host)
+		if i := strings.LastIndexByte(host, '.'); i > 0 {
+			label := host[:i]
+			if j := strings.LastIndexByte(label, '.'); j >= 0 {
+				label = label[j+1:]
+			}
+			if len(label) >= 4 {
+				names = append(names, label)
+			}
+		}
+	}
+	return names
+}
+
+// inArticle reports whether n is inside an <article> or <main>.
+func inArticle(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.DataAtom == atom.Article || a.DataAtom == atom.Main {
+			return true
+		}
+	}
+	return false
 }
 
 // titleElement finds, on a page whose h1 (if any) does not match the
@@ -113,10 +170,8 @@ func (x *extraction) h1s() []h1 {
 // that is not just a link (a logo).
 func bestH1(hs []h1) *h1 {
 	for i := range hs {
-		for a := hs[i].node.Parent; a != nil; a = a.Parent {
-			if a.DataAtom == atom.Article || a.DataAtom == atom.Main {
-				return &hs[i]
-			}
+		if inArticle(hs[i].node) {
+			return &hs[i]
 		}
 	}
 	for i := range hs {
