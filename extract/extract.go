@@ -91,6 +91,7 @@ func (x *extraction) step(fieldName, rule string, matches int, took ...string) {
 // content is what the site or generic extractor found.
 type content struct {
 	label, headline, source, published string
+	authors                            []string
 	blocks                             []block
 	images                             []Image
 	captions                           map[string]bool
@@ -129,6 +130,9 @@ func (x *extraction) run() (*Article, error) {
 		a.Extractor = genericID
 	}
 	a.Label, a.Headline, a.Source, a.PublishedAt = c.label, c.headline, c.source, c.published
+	if c.authors != nil {
+		a.Authors = c.authors
+	}
 	var drop map[string]bool
 	if x.rules != nil {
 		drop = x.rules.drop

@@ -150,13 +150,14 @@ func sourceClass(n *html.Node) bool {
 // author(s), publisher, or <meta name=author>.
 func (x *extraction) findSource(head *html.Node) (string, *html.Node) {
 	scope := x.articleScope(head)
+	site := x.siteNames()
 	for _, sc := range []*html.Node{scope, x.doc} {
 		for d := range sc.Descendants() {
 			if d.Type != html.ElementNode || !sourceClass(d) || x.cl.inJunk(d) {
 				continue
 			}
 			t := strings.Trim(nodeTextSkip(d, isDateNode), " |•·-–—,:")
-			if n := utf8.RuneCountInString(t); n >= 2 && n <= 150 {
+			if n := utf8.RuneCountInString(t); n >= 2 && n <= 150 && len(bylineNames(t, site)) > 0 {
 				x.step("source", "byline/author/source class", 1, t)
 				return t, d
 			}

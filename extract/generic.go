@@ -247,6 +247,7 @@ func (x *extraction) generic() content {
 	c.headline, head = x.findHeadline()
 	c.label, labelNode = x.findLabel(head)
 	c.source, sourceNode = x.findSource(head)
+	c.authors = x.findAuthors(c.source)
 	c.published, pubNode = x.findPublished(head)
 	used := map[*html.Node]bool{}
 	for _, n := range []*html.Node{labelNode, head, sourceNode, pubNode} {

@@ -47,6 +47,7 @@ var metaKeys = map[string]bool{
 	"dcterms.date": true, "dcterms.created": true, "sailthru.date": true,
 	"parsely-pub-date": true, "article.published": true,
 	"author": true, "article:author": true, "dc.creator": true, "byl": true,
+	"parsely-author": true, "sailthru.author": true,
 	"application-name": true, "language": true, "content-language": true,
 }
 

@@ -16,12 +16,15 @@ type Selectors struct {
 	Label          string   `json:"label,omitempty"`
 	Headline       string   `json:"headline,omitempty"`
 	Source         string   `json:"source,omitempty"`
+	Authors        string   `json:"authors,omitempty"`
 	Published      string   `json:"published,omitempty"`
 	Body           string   `json:"body,omitempty"`
 	SectionHeading string   `json:"section_heading,omitempty"`
 	Paragraph      string   `json:"paragraph,omitempty"`
 	Image          string   `json:"image,omitempty"`
 	Caption        string   `json:"caption,omitempty"`
+	LeadImage      string   `json:"lead_image,omitempty"`
+	LeadCaption    string   `json:"lead_caption,omitempty"`
 	Remove         []string `json:"remove,omitempty"`
 }
 
@@ -54,8 +57,10 @@ type Rules struct {
 	name, id string
 
 	label, headline, source, published field
+	authors                            field
 	body                               field
 	heading, paragraph, image, caption field
+	leadImage, leadCaption             field
 	remove                             []field
 
 	drop map[string]bool
@@ -82,8 +87,9 @@ func (f field) set() bool { return f.sel != nil }
 func (f field) Match(n *html.Node) bool { return f.sel != nil && f.sel.Match(n) }
 
 // Fields returns the keys of the selectors the site file sets (label,
-// headline, source, published, body, section_heading, paragraph, image,
-// caption), in that order: what selector health is measured on.
+// headline, source, authors, published, body, section_heading, paragraph,
+// image, caption, lead_image, lead_caption), in that order: what selector
+// health is measured on.
 func (r *Rules) Fields() []string {
 	if r == nil {
 		return nil
@@ -106,8 +112,8 @@ func (r *Rules) Name() string {
 // Errors are *SelectorError.
 //
 // An attribute ("sel@attr") is allowed on label, headline, source,
-// published, image and caption; body, section_heading, paragraph and
-// remove select elements only.
+// authors, published, image, caption, lead_image and lead_caption; body,
+// section_heading, paragraph and remove select elements only.
 func Compile(name, id string, sel Selectors, dropLines []string) (*Rules, error) {
 	if id == "" {
 		id = "site:" + name
@@ -121,12 +127,15 @@ func Compile(name, id string, sel Selectors, dropLines []string) (*Rules, error)
 		{"label", sel.Label, "", true, &r.label},
 		{"headline", sel.Headline, "", true, &r.headline},
 		{"source", sel.Source, "", true, &r.source},
+		{"authors", sel.Authors, "", true, &r.authors},
 		{"published", sel.Published, "", true, &r.published},
 		{"body", sel.Body, "", false, &r.body},
 		{"section_heading", sel.SectionHeading, DefaultSectionHeading, false, &r.heading},
 		{"paragraph", sel.Paragraph, DefaultParagraph, false, &r.paragraph},
 		{"image", sel.Image, DefaultImage, true, &r.image},
 		{"caption", sel.Caption, DefaultCaption, true, &r.caption},
+		{"lead_image", sel.LeadImage, "", true, &r.leadImage},
+		{"lead_caption", sel.LeadCaption, "", true, &r.leadCaption},
 	}
 	for _, s := range specs {
 		raw := strings.TrimSpace(s.raw)

@@ -78,6 +78,11 @@ func (x *extraction) site(body *html.Node) content {
 	} else {
 		c.source, sourceNode = x.findSource(head)
 	}
+	if r.authors.set() {
+		c.authors = x.siteAuthors(r.authors)
+	} else {
+		c.authors = x.findAuthors(c.source)
+	}
 	if r.published.set() {
 		c.published, pubNode = x.siteDate(r.published)
 	} else {
@@ -155,6 +160,37 @@ func (x *extraction) firstMatch(f field, ok func(*html.Node) bool) (*html.Node, 
 	}
 	walk(x.doc)
 	return found, matches
+}
+
+// siteAuthors takes every match of f as one author (its attribute or
+// text, without a lead-in such as "By" or what follows the name).
+func (x *extraction) siteAuthors(f field) []string {
+	names := []string{}
+	_, matches := x.allMatches(f, func(n *html.Node) {
+		v := getAttr(n, f.attr)
+		if f.attr == "" {
+			v = nodeText(n)
+		}
+		if name := strings.Trim(cutAtStop(trimLead(normText(v))), " ,;|"); nameLike(name) {
+			names = append(names, name)
+		}
+	})
+	names = dedupNames(names)
+	x.step("authors", f.raw, matches, names...)
+	return names
+}
+
+// allMatches calls each for every match of f in the page, in document
+// order, and returns how many there were.
+func (x *extraction) allMatches(f field, each func(*html.Node)) (*html.Node, int) {
+	matches := 0
+	for n := range x.doc.Descendants() {
+		if n.Type == html.ElementNode && f.Match(n) {
+			matches++
+			each(n)
+		}
+	}
+	return nil, matches
 }
 
 // siteDate is siteField for published: the first match whose value parses

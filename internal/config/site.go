@@ -52,19 +52,22 @@ type selectorsFile struct {
 	Label          string   `yaml:"label"`
 	Headline       string   `yaml:"headline"`
 	Source         string   `yaml:"source"`
+	Authors        string   `yaml:"authors"`
 	Published      string   `yaml:"published"`
 	Body           string   `yaml:"body"`
 	SectionHeading string   `yaml:"section_heading"`
 	Paragraph      string   `yaml:"paragraph"`
 	Image          string   `yaml:"image"`
 	Caption        string   `yaml:"caption"`
+	LeadImage      string   `yaml:"lead_image"`
+	LeadCaption    string   `yaml:"lead_caption"`
 	Remove         []string `yaml:"remove"`
 }
 
 func (s selectorsFile) any() bool {
 	return s.Label != "" || s.Headline != "" || s.Source != "" || s.Published != "" ||
 		s.Body != "" || s.SectionHeading != "" || s.Paragraph != "" || s.Image != "" ||
-		s.Caption != "" || len(s.Remove) > 0
+		s.Caption != "" || s.Authors != "" || s.LeadImage != "" || s.LeadCaption != "" || len(s.Remove) > 0
 }
 
 // Site is one checked and compiled site file.

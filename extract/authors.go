@@ -1,0 +1,313 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// A byline is read in three steps: its lead-in ("By", "Von", "كتب:") is
+// set aside, it is cut where something other than names begins (a date,
+// a role, a handle, a button), and what is left is split into names.
+
+// bylineLeads are the words that open a byline, lower case, longest
+// first where one is the start of another.
+var bylineLeads = []string{
+	"view all posts by", "more posts by", "all posts by", "zeige alle beiträge von", "alle beiträge von",
+	"alle artikel von", "alles von", "publié par", "écrit par", "publicado por", "escrito por",
+	"publiziert von", "gepostet von", "geposted von", "post author by", "posted by", "published by", "written by", "words by", "story by", "reported by",
+	"eingestellt von", "veröffentlicht von", "erstellt von", "geschrieben von", "artikel von:", "artikel von",
+	"beitrag von", "beitragvon", "ein beitrag von", "text und fotos:", "text:", "text von",
+	"post author", "autor:", "autor", "autorin:", "autorin", "author:", "author", "auteur:", "auteur",
+	"redakteur:", "by:", "by", "from", "von:", "von", "vom", "par", "por", "di", "door",
+	"كتب:", "كتب", "كتبت:", "كتبت", "بقلم:", "بقلم", "بواسطة", "إعداد:", "إعداد", "اعداد:", "اعداد",
+	"تقرير:", "أرسلها", "أرسله", "~", "—", "–", "-", ":",
+}
+
+// bylineStops end the names of a byline: what comes after them is a
+// role, a date, a link or a button. Matched lower case, at a word start.
+var bylineStops = []string{
+	" | ", " • ", " · ", " // ", " / ", "(", "@", "http://", "https://",
+	" share", " tweet", " follow", " unfollow", " profile", " view all", " view author", " email",
+	" more from", " more by", " alle beiträge", " alles von", " zeige alle", " mehr von", " über ",
+	" kontakt", " teilen", " folgen", " übersetzt von", " bild:", " foto:", " fotos:", " photo:",
+	" image:", " bildquelle", " am ", " on ", " updated", " aktualisiert", " »", " «",
+	" veröffentlicht", " published", " posted", " chefredakteur", " redakteur", " reporter ", " editor ",
+	" twitter", " facebook", " instagram", " linkedin", " مشاركة", " تابع",
+}
+
+// notNames are lines and parts of lines that look like a byline but name
+// nobody: ad labels, credits, platform names, roles.
+var notNames = map[string]bool{
+	"supported by": true, "advertisement": true, "anzeige": true, "sponsored": true, "sponsored by": true,
+	"paid content": true, "promoted": true, "إعلان": true, "staff writer": true, "staff": true,
+	"correspondent": true, "reporter": true, "editor": true, "contributor": true, "contributing writer": true,
+	"wire services": true, "redakteur": true, "redakteurin": true, "مراسل": true, "محرر": true,
+	"share": true, "tweet": true, "follow": true, "posted on": true, "published": true, "admin": true,
+	"veröffentlicht am": true, "posted": true, "publiziert am": true, "veröffentlicht": true,
+	"by": true, "von": true, "unknown": true,
+}
+
+// junkLeads open lines that name a sponsor, a platform or a picture's
+// source, not the article's author.
+var junkLeads = []string{
+	"powered by", "supported by", "sponsored by", "presented by", "in partnership with", "advertisement",
+	"anzeige", "(bildquelle", "bildquelle", "foto:", "fotos:", "photo:", "photos:", "image:", "credit:",
+	"bild:", "quelle: getty", "©",
+}
+
+// junkByline reports a line that opens like an ad label or a credit.
+func junkByline(t string) bool {
+	l := strings.ToLower(t)
+	for _, j := range junkLeads {
+		if strings.HasPrefix(l, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// dateInLine finds a date or time inside a byline: "21.01.2009",
+// "2023-11-01", "March 3, 2024", "3. März", "10:15".
+var dateInLine = regexp.MustCompile(`(?i)\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|` +
+	`\b\d{1,2}\.? (jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)|` +
+	`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|` +
+	`\b(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|june|july|october|december)\b`)
+
+// trailingNote is a footnote mark glued to a name: "Marwan H. Adwan1".
+var trailingNote = regexp.MustCompile(`(\pL)\d{1,2}$`)
+
+// nameSeps split the names of one byline.
+var nameSeps = regexp.MustCompile(`\s*(?:,|،|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\boraz\b|\sو\s)\s*`)
+
+// bylineNames returns the names a byline line gives, [] when it gives
+// none. site holds the site's own names, which are not authors when they
+// follow a name ("Bob Yirka, Phys.org").
+func bylineNames(line string, site []string) []string {
+	t := normText(line)
+	if t == "" || notNames[strings.ToLower(t)] || junkByline(t) {
+		return nil
+	}
+	// "Posted on 21 March 2020 by Adi": the names follow the last lead-in.
+	if i := lastLeadIn(t); i > 0 && dateInLine.MatchString(t[:i]) {
+		t = t[i:]
+	}
+	t = trimLead(t)
+	if place, agency, ok := dateline(t); ok && place != "" {
+		t = agency
+	}
+	t = cutAtStop(t)
+	if loc := dateInLine.FindStringIndex(t); loc != nil {
+		t = t[:loc[0]]
+	}
+	var out []string
+	for i, part := range nameSeps.Split(t, -1) {
+		part = trailingNote.ReplaceAllString(strings.Trim(part, " :-–—|•·,»«"), "$1")
+		if !nameLike(part) || (i > 0 && isSiteName(part, site)) {
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
+}
+
+// lastLeadIn is the byte offset just after the last " by "/" von " in t,
+// or 0.
+func lastLeadIn(t string) int {
+	l := strings.ToLower(t)
+	best := 0
+	for _, w := range []string{" by ", " von ", " par ", " por "} {
+		if i := strings.LastIndex(l, w); i >= 0 && i+len(w) > best {
+			best = i + len(w)
+		}
+	}
+	return best
+}
+
+// trimLead removes the lead-in words of a byline, repeatedly ("Post
+// author By").
+func trimLead(t string) string {
+	for changed := true; changed; {
+		changed = false
+		l := strings.ToLower(t)
+		for _, w := range bylineLeads {
+			if !strings.HasPrefix(l, w) {
+				continue
+			}
+			rest := t[len(w):]
+			r, _ := utf8.DecodeRuneInString(rest)
+			letterLead := unicode.IsLetter([]rune(w)[0])
+			if rest == "" {
+				return ""
+			}
+			if (letterLead && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.HasSuffix(w, ":")) {
+				// "Bytes", "Autorenname": not a lead-in; but "vonChris" (a
+				// missing space) is, when what follows is upper case.
+				if !(letterLead && unicode.IsUpper(r) && !unicode.IsUpper([]rune(w)[0])) {
+					continue
+				}
+			}
+			t = strings.TrimLeft(rest, " :：-–—")
+			changed = true
+			break
+		}
+	}
+	return t
+}
+
+// dateline splits "القاهرة - وكالات" or "Dubai - WAM" into place and
+// source: a place of one or two words, a dash, the source.
+func dateline(t string) (place, source string, ok bool) {
+	for _, d := range []string{" - ", " ـ ", " – ", " — "} {
+		if p, s, found := strings.Cut(t, d); found && len(strings.Fields(p)) <= 2 && strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(p), strings.TrimSpace(s), true
+		}
+	}
+	return "", t, false
+}
+
+func cutAtStop(t string) string {
+	l := strings.ToLower(t)
+	end := len(t)
+	for _, s := range bylineStops {
+		if i := strings.Index(l, s); i >= 0 && i < end {
+			end = i
+		}
+	}
+	return t[:end]
+}
+
+// nameLike reports a string that can be a person's or an agency's name:
+// one to six words, at most 60 characters, with a letter, and not one of
+// the notNames.
+func nameLike(s string) bool {
+	n := utf8.RuneCountInString(s)
+	if n < 2 || n > 60 || notNames[strings.ToLower(s)] {
+		return false
+	}
+	if w := len(strings.Fields(s)); w == 0 || w > 6 {
+		return false
+	}
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
+}
+
+// findAuthors lists the article's authors: the JSON-LD article's author
+// names, else the names of the byline (source), else <meta name=author>
+// (byl, dc.creator, article:author), else the elements marked
+// itemprop=author or rel=author.
+func (x *extraction) findAuthors(source string) []string {
+	site := x.siteNames()
+	var ld []string
+	for _, a := range x.meta.article().authors {
+		if n := cutAtStop(trimLead(a)); nameLike(n) {
+			ld = append(ld, n)
+		}
+	}
+	byline := bylineNames(source, site)
+	if len(ld) > 0 {
+		if sameNames(ld, byline) {
+			ld = byline // as the page prints them
+		}
+		x.step("authors", "json-ld author", len(ld), ld...)
+		return dedupNames(ld)
+	}
+	if names := byline; len(names) > 0 {
+		for i, n := range names {
+			names[i] = x.metaCut(n)
+		}
+		x.step("authors", "source line", len(names), names...)
+		return names
+	}
+	for _, k := range metaAuthors {
+		v := normText(x.meta.metas[k])
+		if v == "" || strings.Contains(v, "://") || strings.HasPrefix(v, "www.") {
+			continue
+		}
+		if names := bylineNames(v, site); len(names) > 0 {
+			x.step("authors", "meta "+k, len(names), names...)
+			return names
+		}
+	}
+	var marked []string
+	if x.cl == nil {
+		x.cl = newCleaner(x.doc)
+	}
+	for n := range x.doc.Descendants() {
+		if n.Type != html.ElementNode || x.cl.inJunk(n) {
+			continue
+		}
+		if strings.EqualFold(getAttr(n, "itemprop"), "author") || relHas(getAttr(n, "rel"), "author") {
+			if names := bylineNames(authorText(n), site); len(names) > 0 {
+				marked = append(marked, names...)
+			}
+		}
+	}
+	if len(marked) > 0 {
+		marked = dedupNames(marked)
+		x.step("authors", "itemprop=author, rel=author", len(marked), marked...)
+		return marked
+	}
+	x.step("authors", "json-ld/source/meta/itemprop/rel", 0)
+	return []string{}
+}
+
+// metaAuthors are the <meta> names that hold author names.
+var metaAuthors = []string{"author", "byl", "dc.creator", "article:author", "parsely-author", "sailthru.author"}
+
+// metaCut ends a byline name where a <meta> author name that starts it
+// ends: "LENA FISCHER Associated Wire" with parsely-author "Lena
+// Fischer" is "LENA FISCHER".
+func (x *extraction) metaCut(name string) string {
+	for _, k := range metaAuthors {
+		m := normText(x.meta.metas[k])
+		if m != "" && len(m) < len(name) && strings.EqualFold(name[:len(m)], m) && name[len(m)] == ' ' {
+			return name[:len(m)]
+		}
+	}
+	return name
+}
+
+// authorText is the name inside an author element: its itemprop=name
+// when it has one, else its text.
+func authorText(n *html.Node) string {
+	for d := range n.Descendants() {
+		if d != n && d.Type == html.ElementNode && strings.EqualFold(getAttr(d, "itemprop"), "name") {
+			if v := getAttr(d, "content"); v != "" {
+				return v
+			}
+			return nodeText(d)
+		}
+	}
+	if v := getAttr(n, "content"); v != "" {
+		return v
+	}
+	return nodeText(n)
+}
+
+func dedupNames(in []string) []string {
+	out := in[:0]
+	seen := map[string]bool{}
+	for _, s := range in {
+		if k := looseKey(s); !seen[k] {
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sameNames reports the same names, ignoring case.
+func sameNames(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !strings.EqualFold(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
