@@ -143,7 +143,7 @@ func trimLead(t string) string {
 			if rest == "" {
 				return ""
 			}
-			if (letterLead && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.HasSuffix(w, ":")) {
+			if letterLead && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.HasSuffix(w, ":") {
 				// "Bytes", "Autorenname": not a lead-in; but "vonChris" (a
 				// missing space) is, when what follows is upper case.
 				if !(letterLead && unicode.IsUpper(r) && !unicode.IsUpper([]rune(w)[0])) {
