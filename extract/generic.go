@@ -269,10 +269,13 @@ func (x *extraction) genericBody(head *html.Node, used map[*html.Node]bool, head
 	roots, top, score, stats := scoreBody(x.doc, used)
 	w := newBodyWalker(nil, used, x.base, headline)
 	w.stats = stats
-	if head != nil && len(roots) > 0 {
-		x.leadImages(w, head, roots[0])
+	var first *html.Node
+	if len(roots) > 0 {
+		first = roots[0]
 	}
+	lead := x.leadBefore(w, head, first)
 	w.walk(roots)
+	x.leadAfter(w, lead)
 	rule := "content scoring"
 	if top != nil {
 		rule = fmt.Sprintf("content scoring: %s (%.1f)", describe(top), score)
@@ -290,22 +293,6 @@ func (x *extraction) genericBody(head *html.Node, used map[*html.Node]bool, head
 	x.step("body", rule, len(roots), took...)
 	x.explainBody(w, "h2-h4", "p, li, loose text", "img, amp-img", "figcaption, [class*=caption], alt")
 	return w.blocks, w.images, w.captions
-}
-
-// leadImages takes the pictures that come after the headline and before
-// the body, such as a lead photo in the article header.
-func (x *extraction) leadImages(w *bodyWalker, head, body *html.Node) {
-	if contains(head, body) || contains(body, head) {
-		return
-	}
-	n := nextAfter(head)
-	for steps := 0; n != nil && n != body && steps < 400; steps++ {
-		if isImage(n) && !notPhoto(n) && !w.skip[n] {
-			w.root = nil
-			w.image(n, "")
-		}
-		n = nextNode(n)
-	}
 }
 
 // nextNode is the node after n in document order.

@@ -17,6 +17,8 @@ type ldArticle struct {
 	publisher     string
 	inLanguage    string
 	articleBody   string
+	image         string // URL of the article's image
+	imageCaption  string
 }
 
 // articleTypes are the schema.org types read as the page's article.
@@ -137,10 +139,31 @@ func readArticle(m map[string]any, typ string) ldArticle {
 			a.inLanguage = ldString(l["alternateName"])
 		}
 	}
+	a.image, a.imageCaption = ldImage(m["image"])
 	if body, ok := m["articleBody"].(string); ok {
 		a.articleBody = html.UnescapeString(body) // lines kept: they are the paragraphs
 	}
 	return a
+}
+
+// ldImage reads image: a URL, an ImageObject {url, caption} or a list of
+// either (the first).
+func ldImage(v any) (src, caption string) {
+	switch t := v.(type) {
+	case string:
+		return strings.TrimSpace(t), ""
+	case []any:
+		if len(t) > 0 {
+			return ldImage(t[0])
+		}
+	case map[string]any:
+		src = ldString(t["url"])
+		if src == "" {
+			src = ldString(t["contentUrl"])
+		}
+		return src, ldString(t["caption"])
+	}
+	return "", ""
 }
 
 // ldString is a JSON-LD text value, HTML entities decoded, normalised.

@@ -48,6 +48,7 @@ var metaKeys = map[string]bool{
 	"parsely-pub-date": true, "article.published": true,
 	"author": true, "article:author": true, "dc.creator": true, "byl": true,
 	"parsely-author": true, "sailthru.author": true,
+	"og:image": true, "og:image:url": true, "og:image:alt": true, "twitter:image": true,
 	"application-name": true, "language": true, "content-language": true,
 }
 

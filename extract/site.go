@@ -100,7 +100,9 @@ func (x *extraction) site(body *html.Node) content {
 	x.step("body", r.body.raw, 1, describe(body))
 	w := newBodyWalker(r, used, x.base, c.headline)
 	w.measure = body
+	lead := x.leadBefore(w, head, body)
 	w.walk([]*html.Node{body})
+	x.leadAfter(w, lead)
 	x.explainBody(w, r.heading.raw, r.paragraph.raw, r.image.raw, r.caption.raw)
 	return c.with(w)
 }
