@@ -72,7 +72,7 @@ func (w *bodyWalker) container(c *html.Node) bool {
 		}
 		return false
 	}
-	if c != w.root && w.stat(c).linkDensity() > 0.5 {
+	if c != w.root && w.stat(c).linkDensity() > 0.5 && !w.holdsProse(c) {
 		return false // a list of links ("other news"), with its title
 	}
 	switch c.DataAtom {
@@ -86,6 +86,20 @@ func (w *bodyWalker) container(c *html.Node) bool {
 		}
 	}
 	return true
+}
+
+// holdsProse reports a container holding a paragraph of prose: its
+// link-heavy rest is credits and buttons around the text (picture credits
+// under figures, say), not a list of links.
+func (w *bodyWalker) holdsProse(n *html.Node) bool {
+	for c := range n.Descendants() {
+		if c.DataAtom == atom.P && c.Type == html.ElementNode {
+			if s := w.stat(c); s.plain() >= 100 && s.linkDensity() < 0.2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // paragraph adds n as one paragraph and takes the pictures inside it.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // The lead image is the picture a page leads its article with. It usually
@@ -65,18 +66,61 @@ func (x *extraction) siteLead(w *bodyWalker) {
 }
 
 // between takes the pictures that come after the headline and before the
-// body, such as a lead photo in the article header.
+// body, such as a lead photo in the article header; without site rules
+// also the standfirst there (an intro or summary paragraph), as the
+// body's first paragraph. Nothing is taken unless the body does follow
+// the headline.
 func (x *extraction) between(w *bodyWalker, head, body *html.Node) {
 	if contains(head, body) || contains(body, head) {
 		return
 	}
+	var pics, intro []*html.Node
 	n := nextAfter(head)
-	for steps := 0; n != nil && n != body && steps < 400; steps++ {
-		if isImage(n) && !notPhoto(n) && !w.skip[n] {
-			w.image(n, "")
+	for steps := 0; n != body; steps++ {
+		if n == nil || steps >= 400 {
+			return // the body does not follow the headline closely
+		}
+		switch {
+		case isImage(n) && !notPhoto(n) && !w.skip[n]:
+			pics = append(pics, n)
+		case w.rules == nil && standfirst(n, w) && !contains(n, body):
+			intro = append(intro, n)
+			n = nextAfter(n)
+			continue
 		}
 		n = nextNode(n)
 	}
+	for _, p := range pics {
+		w.image(p, "")
+	}
+	for _, p := range intro {
+		w.line(w.text(p))
+	}
+}
+
+// standfirstHints are class words of the summary paragraph set between a
+// headline and its article.
+var standfirstHints = []string{
+	"standfirst", "intro", "lead", "teaser", "summary", "excerpt", "dek", "subtitle", "subheadline",
+	"sub-headline", "bajada", "chapo", "chapeau", "sapo", "abstract", "description", "deck", "kicker-text",
+}
+
+// standfirst reports the summary paragraph under a headline: an element
+// whose class says so, or a paragraph, with at least 60 characters of
+// text and hardly a link.
+func standfirst(n *html.Node, w *bodyWalker) bool {
+	if n.Type != html.ElementNode || w.skip[n] || headingLevel(n) == 1 {
+		return false
+	}
+	s := w.stat(n)
+	if s.plain() < 60 || s.linkDensity() > 0.1 || s.imgs > 0 {
+		return false
+	}
+	if n.DataAtom == atom.P {
+		return true
+	}
+	ci := classID(n)
+	return ci != "" && hasToken(ci, standfirstHints...) && !w.metaLine(n)
 }
 
 // metaLead makes the page's og:image (or twitter:image, or JSON-LD
