@@ -109,9 +109,9 @@ func (w *bodyWalker) paragraph(n *html.Node) {
 }
 
 // line adds one paragraph of the generic walk, unless it is a copyright
-// line.
+// or picture credit line.
 func (w *bodyWalker) line(t string) {
-	if !rightsLine(normText(t)) {
+	if n := normText(t); !rightsLine(n) && !creditLine(n) {
 		w.blocks = append(w.blocks, block{text: t})
 	}
 }

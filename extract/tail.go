@@ -35,7 +35,11 @@ var tailTitles = map[string]bool{
 	"lesen sie mehr": true, "neueste artikel": true, "schon gelesen?": true, "schon gelesen": true,
 	"weitere artikel": true, "weitere beiträge": true, "weitere meldungen": true, "verwandte artikel": true,
 	"über den autor": true, "über die autorin": true, "kommentare": true, "schlagworte": true,
-	"themen": true, "aktuelle news": true, "weitere aktuelle themen": true,
+	"themen": true, "aktuelle news": true, "weitere aktuelle themen": true, "kontakt": true,
+	"pressekontakt": true, "ansprechpartner": true, "ansprechpartnerin": true, "quellen": true,
+	"quellenangaben": true, "originalpublikation": true, "keine kommentare": true, "lust auf mehr?": true,
+	"top themen der redaktion": true, "weitere tourentipps": true, "zum thema": true, "mehr dazu": true,
+	"contact": true, "press contact": true, "media contact": true, "sources": true, "more like this": true,
 	// French, Spanish, Portuguese, Italian, Polish
 	"à lire aussi": true, "lire aussi": true, "sur le même sujet": true, "articles similaires": true,
 	"voir aussi": true, "te puede interesar": true, "lee también": true, "noticias relacionadas": true,
@@ -64,6 +68,22 @@ func tailTitle(n *html.Node, text func(*html.Node) string) bool {
 	}
 	k := strings.ToLower(strings.TrimRight(t, " :：.…»›>|-–—"))
 	return tailTitles[k]
+}
+
+// creditLine reports a short line that credits a picture: "Foto: dpa",
+// "(Photo: Getty Images)", "AFP / MARCO BERTORELLO".
+func creditLine(t string) bool {
+	if utf8.RuneCountInString(t) > 80 {
+		return false
+	}
+	l := strings.ToLower(strings.TrimLeft(t, "( "))
+	for _, p := range []string{"foto:", "fotos:", "photo:", "photos:", "bild:", "image:", "credit:", "credits:",
+		"crédits photos", "crédit photo", "bildquelle", "titelbild:", "beitragsbild", "صورة:", "تصوير:"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return containsAny(l, "getty images", "(foto:", "(photo:", "(bild:") || strings.HasPrefix(l, "afp /") || strings.HasPrefix(l, "dpa /")
 }
 
 // rightsLine reports a copyright or rights line.
