@@ -180,6 +180,26 @@ func cutAtStop(t string) string {
 	return t[:end]
 }
 
+// buttons are the words of share and follow buttons that run on after
+// a byline: "By Jane Doe SHARE SHARE TWEET", "Jane DoeProfileFollow".
+var buttons = regexp.MustCompile(`(?i)\s(share|tweet|follow|unfollow|profile|teilen|folgen|partager|compartir|مشاركة|تابع)(\s.*)?$|` +
+	`(\p{Ll})(Share|Tweet|Follow|Unfollow|Profile)(\p{Lu}.*)?$`)
+
+// cleanSource cuts the button words off a source line.
+func cleanSource(t string) string {
+	for {
+		loc := buttons.FindStringSubmatchIndex(t)
+		if loc == nil {
+			return t
+		}
+		end := loc[0]
+		if loc[6] >= 0 { // glued to the name: keep its last letter
+			end = loc[7]
+		}
+		t = strings.TrimRight(t[:end], " |•·-–—,:")
+	}
+}
+
 // nameLike reports a string that can be a person's or an agency's name:
 // one to six words, at most 60 characters, with a letter, and not one of
 // the notNames.

@@ -156,7 +156,7 @@ func (x *extraction) findSource(head *html.Node) (string, *html.Node) {
 			if d.Type != html.ElementNode || !sourceClass(d) || x.cl.inJunk(d) {
 				continue
 			}
-			t := strings.Trim(nodeTextSkip(d, isDateNode), " |•·-–—,:")
+			t := cleanSource(strings.Trim(nodeTextSkip(d, isDateNode), " |•·-–—,:"))
 			if n := utf8.RuneCountInString(t); n >= 2 && n <= 150 && len(bylineNames(t, site)) > 0 {
 				x.step("source", "byline/author/source class", 1, t)
 				return t, d

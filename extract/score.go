@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -101,7 +102,7 @@ func (st *scoreState) block(n *html.Node) {
 	default:
 		return
 	}
-	if s.plain() < minBlock || s.linkDensity() > 0.5 {
+	if s.plain() < minBlock || s.linkDensity() > 0.5 || st.slide(n) {
 		return
 	}
 	points := 1 + float64(commas(n, self)) + min(float64(s.plain())/100, 3)
@@ -121,6 +122,29 @@ func (st *scoreState) block(n *html.Node) {
 		c = c.Parent
 	}
 }
+
+// slide reports a gallery or carousel item: a list item or cell with a
+// picture and a caption-length text, or text that opens with a slide
+// counter ("3/50"). Its words are captions, not the article.
+func (st *scoreState) slide(n *html.Node) bool {
+	s := st.stats[n]
+	if (n.DataAtom == atom.Li || n.DataAtom == atom.Td) && s.imgs > 0 && s.plain() < 300 {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+			continue
+		case c.Type == html.ElementNode && isImage(c):
+			continue
+		}
+		return slideCounter.MatchString(nodeText(c))
+	}
+	return false
+}
+
+// slideCounter is the "3/50" that opens a gallery caption.
+var slideCounter = regexp.MustCompile(`^\d{1,3}\s?/\s?\d{1,3}(\s|$)`)
 
 func (st *scoreState) add(n *html.Node, points float64) {
 	if _, ok := st.score[n]; !ok {

@@ -1,0 +1,59 @@
+package extract
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestBylineNames(t *testing.T) {
+	site := []string{"Phys.org", "phys.org", "CNN"}
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"By Jane Doe", []string{"Jane Doe"}},
+		{"By Jane Doe and John Roe", []string{"Jane Doe", "John Roe"}},
+		{"Von Vanessa Franke", []string{"Vanessa Franke"}},
+		{"كتب: محمد علي", []string{"محمد علي"}},
+		{"بقلم أحمد سمير", []string{"أحمد سمير"}},
+		{"القاهرة - وكالات", []string{"وكالات"}},
+		{"By Tom Harris, Staff Writer", []string{"Tom Harris"}},
+		{"by Bob Yirka , Phys.org", []string{"Bob Yirka"}},
+		{"By Rob Picheta, CNN", []string{"Rob Picheta"}},
+		{"Posted on September 21, 2020 by Adi Tzlil", []string{"Adi Tzlil"}},
+		{"Von Felix Eisenreich // 1. November 2023", []string{"Felix Eisenreich"}},
+		{"Author: Bo2man am 29.12.2010, 13:36 Uhr", []string{"Bo2man"}},
+		{"By Eric Levitz @EricLevitz", []string{"Eric Levitz"}},
+		{"View all posts by Daniel Lemire", []string{"Daniel Lemire"}},
+		{"Veröffentlicht vonChris Jung", []string{"Chris Jung"}},
+		{"Marwan H. Adwan1", []string{"Marwan H. Adwan"}},
+		{"Supported by", nil},
+		{"Advertisement", nil},
+		{"Powered by WordPress.com VIP", nil},
+		{"Posted on", nil},
+		{"21.01.2009", nil},
+		{"By", nil},
+		{"Foto: dpa", nil},
+	}
+	for _, tt := range tests {
+		if got := bylineNames(tt.line, site); !cmp.Equal(got, tt.want) {
+			t.Errorf("bylineNames(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestCleanSource(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"By Jane Doe and John Roe SHARE SHARE TWEET", "By Jane Doe and John Roe"},
+		{"Jane DoeProfileFollowUnfollow", "Jane Doe"},
+		{"كتب: محمد علي مشاركة فيسبوك", "كتب: محمد علي"},
+		{"Shareholders meeting", "Shareholders meeting"},
+		{"By Jane Doe", "By Jane Doe"},
+	}
+	for _, tt := range tests {
+		if got := cleanSource(tt.line); got != tt.want {
+			t.Errorf("cleanSource(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
