@@ -193,6 +193,7 @@ func (x *extraction) generic() content {
 	c.label, labelNode = x.findLabel(head)
 	c.source, sourceNode = x.findSource(head)
 	c.published, pubNode = x.findPublished(head)
+	c.modified = x.findModified(head, c.published)
 	used := map[*html.Node]bool{}
 	for _, n := range []*html.Node{labelNode, head, sourceNode, pubNode} {
 		if n != nil {

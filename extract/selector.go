@@ -17,6 +17,7 @@ type Selectors struct {
 	Headline       string   `json:"headline,omitempty"`
 	Source         string   `json:"source,omitempty"`
 	Published      string   `json:"published,omitempty"`
+	Modified       string   `json:"modified,omitempty"`
 	Body           string   `json:"body,omitempty"`
 	SectionHeading string   `json:"section_heading,omitempty"`
 	Paragraph      string   `json:"paragraph,omitempty"`
@@ -54,6 +55,7 @@ type Rules struct {
 	name, id string
 
 	label, headline, source, published field
+	modified                           field
 	body                               field
 	heading, paragraph, image, caption field
 	remove                             []field
@@ -82,8 +84,9 @@ func (f field) set() bool { return f.sel != nil }
 func (f field) Match(n *html.Node) bool { return f.sel != nil && f.sel.Match(n) }
 
 // Fields returns the keys of the selectors the site file sets (label,
-// headline, source, published, body, section_heading, paragraph, image,
-// caption), in that order: what selector health is measured on.
+// headline, source, published, modified, body, section_heading,
+// paragraph, image, caption), in that order: what selector health is
+// measured on.
 func (r *Rules) Fields() []string {
 	if r == nil {
 		return nil
@@ -106,8 +109,8 @@ func (r *Rules) Name() string {
 // Errors are *SelectorError.
 //
 // An attribute ("sel@attr") is allowed on label, headline, source,
-// published, image and caption; body, section_heading, paragraph and
-// remove select elements only.
+// published, modified, image and caption; body, section_heading,
+// paragraph and remove select elements only.
 func Compile(name, id string, sel Selectors, dropLines []string) (*Rules, error) {
 	if id == "" {
 		id = "site:" + name
@@ -122,6 +125,7 @@ func Compile(name, id string, sel Selectors, dropLines []string) (*Rules, error)
 		{"headline", sel.Headline, "", true, &r.headline},
 		{"source", sel.Source, "", true, &r.source},
 		{"published", sel.Published, "", true, &r.published},
+		{"modified", sel.Modified, "", true, &r.modified},
 		{"body", sel.Body, "", false, &r.body},
 		{"section_heading", sel.SectionHeading, DefaultSectionHeading, false, &r.heading},
 		{"paragraph", sel.Paragraph, DefaultParagraph, false, &r.paragraph},

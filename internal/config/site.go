@@ -53,6 +53,7 @@ type selectorsFile struct {
 	Headline       string   `yaml:"headline"`
 	Source         string   `yaml:"source"`
 	Published      string   `yaml:"published"`
+	Modified       string   `yaml:"modified"`
 	Body           string   `yaml:"body"`
 	SectionHeading string   `yaml:"section_heading"`
 	Paragraph      string   `yaml:"paragraph"`
@@ -62,7 +63,7 @@ type selectorsFile struct {
 }
 
 func (s selectorsFile) any() bool {
-	return s.Label != "" || s.Headline != "" || s.Source != "" || s.Published != "" ||
+	return s.Label != "" || s.Headline != "" || s.Source != "" || s.Published != "" || s.Modified != "" ||
 		s.Body != "" || s.SectionHeading != "" || s.Paragraph != "" || s.Image != "" ||
 		s.Caption != "" || len(s.Remove) > 0
 }
