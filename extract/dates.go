@@ -91,3 +91,56 @@ func asciiDigits(s string) string {
 }
 
 func isArabicDigit(r rune) bool { return r >= '٠' && r <= '٩' || r >= '۰' && r <= '۹' }
+
+// maxAhead is how far after the fetch a stated time may lie: a day, for
+// clocks and zones that are off. Anything later is a mistake of the page
+// (a wrong year, an event date taken for the article's) and is passed
+// over.
+const maxAhead = 24 * time.Hour
+
+// afterFetch reports whether v (RFC 3339) lies more than maxAhead after
+// the page's fetch. Without a fetch time nothing is.
+func (x *extraction) afterFetch(v string) bool {
+	if x.in.FetchedAt.IsZero() {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	return err == nil && t.After(x.in.FetchedAt.Add(maxAhead))
+}
+
+// before reports whether RFC 3339 time a is earlier than b; false when
+// either is empty.
+func before(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	ta, err1 := time.Parse(time.RFC3339, a)
+	tb, err2 := time.Parse(time.RFC3339, b)
+	return err1 == nil && err2 == nil && ta.Before(tb)
+}
+
+// publishedOK accepts a candidate publication time, recording in Explain
+// why one is passed over.
+func (x *extraction) publishedOK(rule, raw, v string) bool {
+	if x.afterFetch(v) {
+		x.step("published_at", rule+": more than a day after the fetch, passed over", 1, raw)
+		return false
+	}
+	return true
+}
+
+// modifiedOK accepts a candidate update time: not after the fetch, not
+// before the publication.
+func (x *extraction) modifiedOK(published string) func(rule, raw, v string) bool {
+	return func(rule, raw, v string) bool {
+		switch {
+		case x.afterFetch(v):
+			x.step("modified_at", rule+": more than a day after the fetch, passed over", 1, raw)
+			return false
+		case before(v, published):
+			x.step("modified_at", rule+": before published_at, passed over", 1, raw)
+			return false
+		}
+		return true
+	}
+}

@@ -17,26 +17,29 @@
 // Article, ReportageNewsArticle and the other article types (at the top,
 // in arrays, in @graph, as mainEntity), then OpenGraph and <time
 // datetime>. On the page it takes the h1 matching that title (else an
-// element whose class says title), a kicker near it, a byline near it, and
-// the body chosen by content scoring once boilerplate (nav, aside, footer,
-// forms, share, related, comments, ads, cookie banners, tickers, hidden
-// elements) is set aside.
+// element whose class says title), a kicker near it, a byline near it, a
+// date written in words near it when no machine date exists, and the body
+// chosen by content scoring once boilerplate (nav, aside, footer, forms,
+// share, related, comments, ads, cookie banners, tickers, hidden elements)
+// is set aside.
 //
 // # Selector rules
 //
 // Selectors are CSS (cascadia, as goquery uses). "sel@attr" takes the
 // attribute instead of the text; the attribute applies to every selector of
 // a comma list, and is allowed on label, headline, source, published,
-// image and caption only.
+// modified, image and caption only.
 //
 //   - remove is applied to the whole page first. Metadata (<link
 //     rel=canonical>, JSON-LD, <meta>, <html lang>) is read before that.
-//   - label, headline, source and published are looked up in the whole
-//     page: the first match with a non-empty value (for published: the
-//     first that parses as a date; without @attr, a match's datetime or
-//     content attribute is tried before its text). A field whose selector
-//     is empty falls back to the generic rule for that field. A label is
-//     trimmed of decoration (":", "|", "-").
+//   - label, headline, source, published and modified are looked up in
+//     the whole page: the first match with a non-empty value (for
+//     published and modified: the first that parses as a date, in markup
+//     form or written in words, and passes the date checks below; without
+//     @attr, a match's datetime or content attribute is tried before its
+//     text). A field whose selector is empty falls back to the generic
+//     rule for that field. A label is trimmed of decoration (":", "|",
+//     "-").
 //   - body is the first match. Inside it, in document order: a
 //     section_heading match (default "h2, h3, h4") starts a new section; a
 //     paragraph match (default "p") is one paragraph, unless it contains
@@ -66,11 +69,37 @@
 //
 // url is the page's <link rel=canonical> when its host is allowed
 // (Input.Domains, subdomains included, or else the page's own host), else
-// the page URL; both normalised with internal/urlnorm. published_at is RFC
-// 3339 in UTC (a time without zone is read as UTC; a date alone is
-// midnight UTC) or "" when the page states no date in a machine-readable
-// form. language is the BCP 47 tag of <html lang>, Content-Language or
-// JSON-LD inLanguage; direction is the dir attribute, else that of the
+// the page URL; both normalised with internal/urlnorm.
+//
+// # Date rules
+//
+// published_at and modified_at are RFC 3339 in UTC (a time without zone is
+// read as UTC; a date alone is midnight UTC) or "" when the page states
+// none. published_at: JSON-LD datePublished, the publication metas
+// (article:published_time, ...), the first <time datetime> or
+// itemprop=datePublished near the headline (its <article> or <main>, else
+// its third ancestor), then on the page; modified_at: JSON-LD
+// dateModified, article:modified_time, og:updated_time, <meta
+// name=last-modified|dc.date.modified|dcterms.modified>,
+// itemprop=dateModified, a <time datetime> marked as the update (class or
+// itemprop says updated/modified, or "Updated" before it). When none
+// exists, a short line near the headline that gives a date in words is
+// read (datetext.go): an ISO date or one with a month name (English;
+// Arabic in its Egyptian/Gulf, Maghrebi and Levantine names, with
+// Arabic-Indic digits, ص/م and صباحًا/مساءً), never 03/04/2024, whose
+// day and month depend on the country; a line after "Updated", "آخر
+// تحديث", "تاريخ التحديث" or "محدث" is the update, any other the
+// publication. A date more than a day after Input.FetchedAt (when known),
+// and a modified_at before published_at, is passed over for the next
+// source. Boilerplate is never read.
+//
+// # Language rule
+//
+// language is the BCP 47 tag of <html lang>, else Content-Language, <meta
+// name=language>, JSON-LD inLanguage or og:locale. When none names one, it
+// is detected (whatlanggo) on the headline and the first 2,000 characters
+// of the text, given at least 40 letters and a guess whatlanggo calls
+// reliable; else "". direction is the dir attribute, else that of the
 // language's script, else that of the text.
 //
 // # Hash rule

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -17,6 +18,9 @@ type Input struct {
 	ContentType string   // Content-Type header, for the charset; "" = sniff (<meta charset>, BOM)
 	Body        []byte   // raw bytes as received
 	Domains     []string // hosts on which <link rel=canonical> is trusted (subdomains included); empty = the URL's own host only
+	// FetchedAt is when the page was fetched; zero = unknown. A
+	// published_at or modified_at more than a day after it is not taken.
+	FetchedAt time.Time
 }
 
 // ErrNotHTML is returned by Extract and Explain for a body that is not an
@@ -78,6 +82,9 @@ type extraction struct {
 	cl      *cleaner
 	explain bool
 	steps   []Step
+
+	lines     []dateLine // dateLines, once computed
+	linesDone bool
 }
 
 // step records an Explain line; a no-op unless explaining.
@@ -92,6 +99,7 @@ func (x *extraction) step(fieldName, rule string, matches int, took ...string) {
 type content struct {
 	label, headline, source, published string
 	authors                            []string
+	modified                           string
 	blocks                             []block
 	images                             []Image
 	captions                           map[string]bool
@@ -129,7 +137,7 @@ func (x *extraction) run() (*Article, error) {
 		c = x.generic()
 		a.Extractor = genericID
 	}
-	a.Label, a.Headline, a.Source, a.PublishedAt = c.label, c.headline, c.source, c.published
+	a.Label, a.Headline, a.Source, a.PublishedAt, a.ModifiedAt = c.label, c.headline, c.source, c.published, c.modified
 	if c.authors != nil {
 		a.Authors = c.authors
 	}
@@ -146,9 +154,13 @@ func (x *extraction) run() (*Article, error) {
 	x.step("dropped", "drop_lines, share toasts, caption lines, repeated lines", len(gone), gone...)
 	a.Images = dedupImages(c.images)
 	a.Text = textOf(a.Sections)
-	a.Language = x.meta.language()
-	a.Direction = direction(x.meta.dir, a.Language, a.Headline+" "+firstRunes(a.Text, 2000))
-	x.step("language", "html lang / content-language / json-ld", 1, a.Language)
+	sample := a.Headline + "\n" + firstRunes(a.Text, 2000)
+	var rule string
+	if a.Language, rule = x.meta.language(); a.Language == "" {
+		a.Language, rule = detectLanguage(sample)
+	}
+	a.Direction = direction(x.meta.dir, a.Language, sample)
+	x.step("language", rule, 1, a.Language)
 	x.step("direction", "dir attribute / language script / text", 1, a.Direction)
 	a.ContentHash = a.Hash()
 	return a, nil

@@ -23,6 +23,7 @@ func TestCompileErrors(t *testing.T) {
 		{"bad CSS", extract.Selectors{Headline: "h1["}, "selectors.headline"},
 		{"bad CSS in body", extract.Selectors{Body: "div >> p"}, "selectors.body"},
 		{"bad attribute name", extract.Selectors{Published: "time@date time"}, "selectors.published"},
+		{"bad modified", extract.Selectors{Modified: "time[datetime"}, "selectors.modified"},
 		{"attribute starting with a digit", extract.Selectors{Image: "img@1x"}, "selectors.image"},
 		{"empty attribute", extract.Selectors{Label: ".kicker@"}, "selectors.label"},
 		{"attribute without selector", extract.Selectors{Source: "@content"}, "selectors.source"},
@@ -248,7 +249,7 @@ func TestExplain(t *testing.T) {
 			for _, s := range steps {
 				fields[s.Field] = s
 			}
-			for _, f := range []string{"url", "label", "headline", "source", "published_at", "body", "section_heading", "paragraph", "image", "caption", "language", "direction"} {
+			for _, f := range []string{"url", "label", "headline", "source", "published_at", "modified_at", "body", "section_heading", "paragraph", "image", "caption", "language", "direction"} {
 				if _, ok := fields[f]; !ok {
 					t.Errorf("rules %v: no step for %s", r != nil, f)
 				}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -181,12 +182,12 @@ func (x *extraction) findSource(head *html.Node) (string, *html.Node) {
 	return "", nil
 }
 
-// dateAttr reads a machine date from <time datetime>, an element with
-// itemprop=datePublished (content, datetime or title), or an hAtom
-// <abbr class=published title>.
+// dateAttr reads a machine date from <time datetime> (unless it is marked
+// as the update time), an element with itemprop=datePublished (content,
+// datetime or title), or an hAtom <abbr class=published title>.
 func dateAttr(n *html.Node) (string, string) {
 	if n.DataAtom == atom.Time {
-		if v := getAttr(n, "datetime"); v != "" {
+		if v := getAttr(n, "datetime"); v != "" && !markedUpdated(n) {
 			return v, "time[datetime]"
 		}
 	}
@@ -217,15 +218,19 @@ var publishedMetas = []string{
 
 // findPublished reads the publication time: JSON-LD datePublished, the
 // metas above, then the first <time datetime> near the headline, then on
-// the page.
+// the page, then a date written in words on a line near the headline
+// (dateLines). A time more than a day after the fetch is passed over for
+// the next one.
 func (x *extraction) findPublished(head *html.Node) (string, *html.Node) {
-	if t := parseDate(x.meta.article().datePublished); t != "" {
-		x.step("published_at", "json-ld datePublished", 1, x.meta.article().datePublished)
-		return t, nil
+	if raw := x.meta.article().datePublished; raw != "" {
+		if t := parseDate(raw); t != "" && x.publishedOK("json-ld datePublished", raw, t) {
+			x.step("published_at", "json-ld datePublished", 1, raw)
+			return t, nil
+		}
 	}
 	for _, k := range publishedMetas {
 		if v := x.meta.metas[k]; v != "" {
-			if t := parseDate(v); t != "" {
+			if t := parseDate(v); t != "" && x.publishedOK("meta "+k, v, t) {
 				x.step("published_at", "meta "+k, 1, v)
 				return t, nil
 			}
@@ -240,12 +245,23 @@ func (x *extraction) findPublished(head *html.Node) (string, *html.Node) {
 			if v == "" || x.cl.inJunk(d) {
 				continue
 			}
-			if t := parseDate(v); t != "" {
+			if t := parseDate(v); t != "" && x.publishedOK(rule, v, t) {
 				x.step("published_at", rule, 1, v)
 				return t, d
 			}
 		}
 	}
-	x.step("published_at", "json-ld/meta/time", 0)
+	for _, l := range x.dateLines(head) {
+		for _, d := range l.dates {
+			if l.updated(d) {
+				continue
+			}
+			if t := d.t.Format(time.RFC3339); x.publishedOK("date line near the headline", l.text, t) {
+				x.step("published_at", "date line near the headline", 1, l.text)
+				return t, l.node
+			}
+		}
+	}
+	x.step("published_at", "json-ld/meta/time/date line", 0)
 	return "", nil
 }

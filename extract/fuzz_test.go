@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
@@ -58,7 +59,7 @@ func FuzzExtract(f *testing.F) {
 
 func checkInvariants(t *testing.T, a *extract.Article) {
 	t.Helper()
-	strs := []string{a.URL, a.Site, a.Extractor, a.Language, a.Direction, a.Label, a.Headline, a.Source, a.PublishedAt, a.Text}
+	strs := []string{a.URL, a.Site, a.Extractor, a.Language, a.Direction, a.Label, a.Headline, a.Source, a.PublishedAt, a.ModifiedAt, a.Text}
 	for _, im := range a.Images {
 		strs = append(strs, im.Src, im.Caption)
 	}
@@ -87,6 +88,20 @@ func checkInvariants(t *testing.T, a *extract.Article) {
 		if !norm.NFC.IsNormalString(s) {
 			t.Fatalf("not NFC: %q", s)
 		}
+	}
+	var times []time.Time
+	for _, s := range []string{a.PublishedAt, a.ModifiedAt} {
+		if s == "" {
+			continue
+		}
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil || tm.Location() != time.UTC || tm.Format(time.RFC3339) != s {
+			t.Fatalf("date %q is not RFC 3339 UTC", s)
+		}
+		times = append(times, tm)
+	}
+	if a.PublishedAt != "" && a.ModifiedAt != "" && times[1].Before(times[0]) {
+		t.Fatalf("modified_at %s before published_at %s", a.ModifiedAt, a.PublishedAt)
 	}
 	if a.Direction != "rtl" && a.Direction != "ltr" {
 		t.Fatalf("direction %q", a.Direction)

@@ -249,6 +249,7 @@ func (x *extraction) generic() content {
 	c.source, sourceNode = x.findSource(head)
 	c.authors = x.findAuthors(c.source)
 	c.published, pubNode = x.findPublished(head)
+	c.modified = x.findModified(head, c.published)
 	used := map[*html.Node]bool{}
 	for _, n := range []*html.Node{labelNode, head, sourceNode, pubNode} {
 		if n != nil {

@@ -34,7 +34,7 @@ func (w *bodyWalker) genericWalk(n *html.Node) {
 		if len(w.blocks) > 0 && tailTitle(c, w.text) {
 			break // "Related", "About the author": the rest of this container is not the article
 		}
-		if isInline(c) && !isImage(c) && w.stat(c).blocks == 0 && !w.isCaption(c) && !w.metaLine(c) {
+		if isInline(c) && !isImage(c) && w.stat(c).blocks == 0 && !w.isCaption(c) && !w.metaClass(c) {
 			run = append(run, c)
 			continue
 		}
@@ -200,13 +200,28 @@ func (w *bodyWalker) leadingPicture(n *html.Node) bool {
 	return seenImg && w.stat(n).total <= 200
 }
 
-// metaLine reports a short date, time or byline line inside the body.
+// metaLine reports a short date, time or byline line inside the body: by
+// its class (metaClass), or a block whose text is a date and little else
+// ("Updated: 13 March 2024 10:20").
 func (w *bodyWalker) metaLine(n *html.Node) bool {
+	if w.metaClass(n) {
+		return true
+	}
+	if isInline(n) || w.stat(n).total >= 160 {
+		return false
+	}
+	ld := scanDates(asciiDigits(nodeText(n)))
+	return len(ld.dates) > 0 && ld.other <= maxOther
+}
+
+// metaClass reports a <time>, or a short element whose class says date,
+// time, byline or metadata.
+func (w *bodyWalker) metaClass(n *html.Node) bool {
 	if n.DataAtom == atom.Time {
 		return true
 	}
 	ci := classID(n)
-	if ci == "" || !(hasToken(ci, "time", "timestamp", "published", "posted", "byline", "author", "meta", "source", "dateline", "updated") || dateToken(ci)) {
+	if ci == "" || !(hasToken(ci, "time", "timestamp", "published", "posted", "byline", "author", "meta", "source", "dateline", "updated", "update") || dateToken(ci)) {
 		return false
 	}
 	return w.stat(n).total < 120

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
@@ -32,6 +33,7 @@ type caseInput struct {
 	URL         string   `json:"url"`
 	ContentType string   `json:"content_type"`
 	Domains     []string `json:"domains"`
+	FetchedAt   string   `json:"fetched_at"` // RFC 3339; "" = unknown
 }
 
 // goldenCase is one page of testdata/<folder>/<case>.html.
@@ -81,6 +83,11 @@ func loadCases(t testing.TB) []goldenCase {
 				ci.URL = "https://" + f.Name() + ".example/news/" + name
 			}
 			c.in = extract.Input{URL: ci.URL, ContentType: ci.ContentType, Body: body, Domains: ci.Domains}
+			if ci.FetchedAt != "" {
+				if c.in.FetchedAt, err = time.Parse(time.RFC3339, ci.FetchedAt); err != nil {
+					t.Fatalf("%s: fetched_at: %v", c.path(".input.json"), err)
+				}
+			}
 			cases = append(cases, c)
 		}
 	}

@@ -13,6 +13,7 @@ type ldArticle struct {
 	typ           string
 	headline      string
 	datePublished string
+	dateModified  string
 	authors       []string
 	publisher     string
 	inLanguage    string
@@ -129,6 +130,7 @@ func readArticle(m map[string]any, typ string) ldArticle {
 	if a.datePublished == "" {
 		a.datePublished = ldString(m["dateCreated"])
 	}
+	a.dateModified = ldString(m["dateModified"])
 	a.authors = ldNames(m["author"])
 	if p := ldNames(m["publisher"]); len(p) > 0 {
 		a.publisher = p[0]

@@ -116,6 +116,9 @@ func standfirst(n *html.Node, w *bodyWalker) bool {
 	if s.plain() < 60 || s.linkDensity() > 0.1 || s.imgs > 0 {
 		return false
 	}
+	if ld := scanDates(asciiDigits(nodeText(n))); len(ld.dates) > 0 && ld.other <= maxOtherHinted {
+		return false // a dateline, "Updated: …"
+	}
 	if n.DataAtom == atom.P {
 		return true
 	}

@@ -46,6 +46,8 @@ var metaKeys = map[string]bool{
 	"publish_date": true, "date": true, "dc.date": true, "dc.date.issued": true,
 	"dcterms.date": true, "dcterms.created": true, "sailthru.date": true,
 	"parsely-pub-date": true, "article.published": true,
+	"article:modified_time": true, "og:updated_time": true, "datemodified": true,
+	"last-modified": true, "dc.date.modified": true, "dcterms.modified": true,
 	"author": true, "article:author": true, "dc.creator": true, "byl": true,
 	"parsely-author": true, "sailthru.author": true,
 	"og:image": true, "og:image:url": true, "og:image:alt": true, "twitter:image": true,
@@ -136,22 +138,23 @@ func relHas(rel, tok string) bool {
 	return false
 }
 
-// language returns the page's BCP 47 tag: <html lang>, else
-// Content-Language, <meta name=language>, og:locale, JSON-LD inLanguage.
-func (m *pageMeta) language() string {
+// language returns the page's BCP 47 tag and the rule that gave it:
+// <html lang>, else Content-Language, <meta name=language>, JSON-LD
+// inLanguage, og:locale. ("", "") when none of them names a language.
+func (m *pageMeta) language() (string, string) {
 	for i := 0; i < 5; i++ {
-		var c string
+		var c, rule string
 		switch i {
 		case 0:
-			c = m.lang
+			c, rule = m.lang, "html lang"
 		case 1:
-			c = m.metas["content-language"]
+			c, rule = m.metas["content-language"], "content-language"
 		case 2:
-			c = m.metas["language"]
+			c, rule = m.metas["language"], "meta language"
 		case 3:
-			c = m.article().inLanguage
+			c, rule = m.article().inLanguage, "json-ld inLanguage"
 		case 4:
-			c = m.metas["og:locale"]
+			c, rule = m.metas["og:locale"], "og:locale"
 		}
 		c = strings.TrimSpace(c)
 		if i := strings.IndexAny(c, ", "); i >= 0 { // "ar, en" in Content-Language
@@ -161,10 +164,10 @@ func (m *pageMeta) language() string {
 			continue
 		}
 		if t, err := language.Parse(strings.ReplaceAll(c, "_", "-")); err == nil && t != language.Und {
-			return t.String()
+			return t.String(), rule
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // rtlScripts are the scripts written right to left.

@@ -18,6 +18,7 @@ type Selectors struct {
 	Source         string   `json:"source,omitempty"`
 	Authors        string   `json:"authors,omitempty"`
 	Published      string   `json:"published,omitempty"`
+	Modified       string   `json:"modified,omitempty"`
 	Body           string   `json:"body,omitempty"`
 	SectionHeading string   `json:"section_heading,omitempty"`
 	Paragraph      string   `json:"paragraph,omitempty"`
@@ -58,6 +59,7 @@ type Rules struct {
 
 	label, headline, source, published field
 	authors                            field
+	modified                           field
 	body                               field
 	heading, paragraph, image, caption field
 	leadImage, leadCaption             field
@@ -87,9 +89,9 @@ func (f field) set() bool { return f.sel != nil }
 func (f field) Match(n *html.Node) bool { return f.sel != nil && f.sel.Match(n) }
 
 // Fields returns the keys of the selectors the site file sets (label,
-// headline, source, authors, published, body, section_heading, paragraph,
-// image, caption, lead_image, lead_caption), in that order: what selector
-// health is measured on.
+// headline, source, authors, published, modified, body, section_heading,
+// paragraph, image, caption, lead_image, lead_caption), in that order:
+// what selector health is measured on.
 func (r *Rules) Fields() []string {
 	if r == nil {
 		return nil
@@ -112,8 +114,9 @@ func (r *Rules) Name() string {
 // Errors are *SelectorError.
 //
 // An attribute ("sel@attr") is allowed on label, headline, source,
-// authors, published, image, caption, lead_image and lead_caption; body,
-// section_heading, paragraph and remove select elements only.
+// authors, published, modified, image, caption, lead_image and
+// lead_caption; body, section_heading, paragraph and remove select
+// elements only.
 func Compile(name, id string, sel Selectors, dropLines []string) (*Rules, error) {
 	if id == "" {
 		id = "site:" + name
@@ -129,6 +132,7 @@ func Compile(name, id string, sel Selectors, dropLines []string) (*Rules, error)
 		{"source", sel.Source, "", true, &r.source},
 		{"authors", sel.Authors, "", true, &r.authors},
 		{"published", sel.Published, "", true, &r.published},
+		{"modified", sel.Modified, "", true, &r.modified},
 		{"body", sel.Body, "", false, &r.body},
 		{"section_heading", sel.SectionHeading, DefaultSectionHeading, false, &r.heading},
 		{"paragraph", sel.Paragraph, DefaultParagraph, false, &r.paragraph},

@@ -84,9 +84,14 @@ func (x *extraction) site(body *html.Node) content {
 		c.authors = x.findAuthors(c.source)
 	}
 	if r.published.set() {
-		c.published, pubNode = x.siteDate(r.published)
+		c.published, pubNode = x.siteDate("published_at", r.published, x.publishedOK)
 	} else {
 		c.published, pubNode = x.findPublished(head)
+	}
+	if r.modified.set() {
+		c.modified, _ = x.siteDate("modified_at", r.modified, x.modifiedOK(c.published))
+	} else {
+		c.modified = x.findModified(head, c.published)
 	}
 	for _, n := range []*html.Node{labelNode, head, sourceNode, pubNode} {
 		if n != nil {
@@ -168,7 +173,7 @@ func (x *extraction) firstMatch(f field, ok func(*html.Node) bool) (*html.Node, 
 // text, without a lead-in such as "By" or what follows the name).
 func (x *extraction) siteAuthors(f field) []string {
 	names := []string{}
-	_, matches := x.allMatches(f, func(n *html.Node) {
+	matches := x.allMatches(f, func(n *html.Node) {
 		v := getAttr(n, f.attr)
 		if f.attr == "" {
 			v = nodeText(n)
@@ -184,7 +189,7 @@ func (x *extraction) siteAuthors(f field) []string {
 
 // allMatches calls each for every match of f in the page, in document
 // order, and returns how many there were.
-func (x *extraction) allMatches(f field, each func(*html.Node)) (*html.Node, int) {
+func (x *extraction) allMatches(f field, each func(*html.Node)) int {
 	matches := 0
 	for n := range x.doc.Descendants() {
 		if n.Type == html.ElementNode && f.Match(n) {
@@ -192,13 +197,15 @@ func (x *extraction) allMatches(f field, each func(*html.Node)) (*html.Node, int
 			each(n)
 		}
 	}
-	return nil, matches
+	return matches
 }
 
-// siteDate is siteField for published: the first match whose value parses
-// as a date. Without @attr, the element's datetime or content attribute is
-// tried before its text.
-func (x *extraction) siteDate(f field) (string, *html.Node) {
+// siteDate is siteField for published_at and modified_at (name): the
+// first match whose value parses as a date that ok accepts: a machine
+// date, else a date written in words (datetext.go; for modified_at the
+// one after "Updated" when the text has several). Without @attr, the
+// element's datetime or content attribute is tried before its text.
+func (x *extraction) siteDate(name string, f field, ok func(rule, raw, v string) bool) (string, *html.Node) {
 	var val, raw string
 	node, matches := x.firstMatch(f, func(n *html.Node) bool {
 		vals := []string{getAttr(n, f.attr)}
@@ -206,18 +213,22 @@ func (x *extraction) siteDate(f field) (string, *html.Node) {
 			vals = []string{getAttr(n, "datetime"), getAttr(n, "content"), nodeText(n)}
 		}
 		for _, v := range vals {
-			if val = parseDate(v); val != "" {
+			if val = parseDate(v); val == "" {
+				val = parseTextDate(v, name == "modified_at")
+			}
+			if val != "" && ok(f.raw, strings.TrimSpace(v), val) {
 				raw = strings.TrimSpace(v)
 				return true
 			}
 		}
+		val = ""
 		return false
 	})
 	if node == nil {
-		x.step("published_at", f.raw, matches)
+		x.step(name, f.raw, matches)
 		return "", nil
 	}
-	x.step("published_at", f.raw, matches, raw)
+	x.step(name, f.raw, matches, raw)
 	return val, node
 }
 

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,5 +102,32 @@ func TestUnwritableArchive(t *testing.T) {
 	r := run(t, dir, "--db", path, "crawl", "--demo")
 	if r.code != 1 || !strings.Contains(r.stderr, path) {
 		t.Errorf("crawl into %s: exit %d, stderr %q", path, r.code, r.stderr)
+	}
+}
+
+// TestExtractFileDates: extract FILE takes now as the fetch time, so a date
+// far ahead is passed over; it reports the update time and, for a page
+// without lang, the detected language and the rule that decided.
+func TestExtractFileDates(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "page.html"), `<html><head>
+<meta property="article:published_time" content="2199-01-01T00:00:00Z"></head><body><article>
+<h1>Ferry operator adds late-night crossings</h1>
+<p class="byline">By Sam Okafor | March 3, 2024 at 10:15 AM</p>
+<p class="updated">Updated: March 4, 2024, 9:00 AM</p>
+<p>The harbour ferry operator will run three extra crossings after eleven at night on weeknights starting next month, after thousands of commuters signed a petition asking for later service.</p>
+</article></body></html>`)
+	r := mustRun(t, dir, "extract", "--explain", "page.html")
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec["published_at"] != "2024-03-03T10:15:00Z" || rec["modified_at"] != "2024-03-04T09:00:00Z" || rec["language"] != "en" {
+		t.Errorf("published_at %v, modified_at %v, language %v", rec["published_at"], rec["modified_at"], rec["language"])
+	}
+	for _, want := range []string{"more than a day after the fetch", "modified_at", "detected (whatlanggo, confidence"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("--explain lacks %q:\n%s", want, r.stderr)
+		}
 	}
 }

@@ -75,6 +75,10 @@ func runExtract(ctx context.Context, g *globalOptions, o *extractOptions, arg st
 	}
 	in.Body = fetch.Body
 	in.ContentType = fetch.Header.Get("Content-Type")
+	in.FetchedAt = fetch.FetchedAt
+	if in.FetchedAt.IsZero() {
+		in.FetchedAt = time.Now() // a FILE: its dates may not lie ahead of today
+	}
 
 	var site *config.Site
 	if o.site != "" {

@@ -318,7 +318,7 @@ func (im *importer) response(ctx context.Context, log *slog.Logger, rec *warc.Re
 		log.Warn("undo content encoding", "err", err)
 		return nil
 	}
-	art, err := site.Extract(target, res.Header, body)
+	art, err := site.Extract(target, res.Header, body, rec.Date)
 	switch {
 	case errors.Is(err, extract.ErrNotHTML), site.AdHoc && errors.Is(err, pipeline.ErrNoContent):
 		im.skipped.Add(1)

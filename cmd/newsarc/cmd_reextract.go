@@ -169,7 +169,7 @@ func reextractOne(ctx context.Context, db *store.DB, sites []*config.Site, l *la
 	if err != nil {
 		return false, nil, err
 	}
-	art, err := site.Extract(l.target, res.Header, body)
+	art, err := site.Extract(l.target, res.Header, body, l.fetchedAt)
 	if err != nil {
 		return false, nil, err
 	}

@@ -25,6 +25,7 @@ rate: 0.5
 selectors:
   headline: "h1.article-title"
   published: "time[datetime]@datetime"
+  modified: "time.updated@datetime"
   body: ".article-body"
   remove: [".share"]
 drop_lines: ["تم نسخ الرابط"]
@@ -43,6 +44,9 @@ drop_lines: ["تم نسخ الرابط"]
 	}
 	if s.Rules == nil || !strings.HasPrefix(s.Extractor(), "site:cairo-news@") || len(s.Hash) != 12 {
 		t.Errorf("rules %v, extractor %q", s.Rules, s.Extractor())
+	}
+	if got, want := s.Rules.Fields(), []string{"headline", "published", "modified", "body"}; !slices.Equal(got, want) {
+		t.Errorf("Fields() = %v, want %v", got, want)
 	}
 }
 
@@ -75,6 +79,8 @@ func TestSiteErrors(t *testing.T) {
 		{"unknown top key", "nmae: x\n" + base, 1, "nmae", "unknown key"},
 		{"bad regexp", base + "follow_urls:\n  - '^/ok/'\n  - '(unclosed'\n", 5, "follow_urls[1]", "bad regexp"},
 		{"bad selector", base + "selectors:\n  body: \"div[\"\n", 4, "selectors.body", ""},
+		{"bad modified selector", base + "selectors:\n  modified: \"time@\"\n", 4, "selectors.modified", ""},
+		{"modified is not modified_at", base + "selectors:\n  modified_at: time\n", 4, "modified_at", "unknown key"},
 		{"bad remove selector", base + "selectors:\n  remove:\n    - .share\n    - \"::nope(\"\n", 6, "selectors.remove[1]", ""},
 		{"missing domains", "start_urls: [\"https://a.example/\"]\n", 1, "domains", "required"},
 		{"negative depth", base + "max_depth: -1\n", 3, "max_depth", "0 or more"},

@@ -54,6 +54,7 @@ type selectorsFile struct {
 	Source         string   `yaml:"source"`
 	Authors        string   `yaml:"authors"`
 	Published      string   `yaml:"published"`
+	Modified       string   `yaml:"modified"`
 	Body           string   `yaml:"body"`
 	SectionHeading string   `yaml:"section_heading"`
 	Paragraph      string   `yaml:"paragraph"`
@@ -65,7 +66,7 @@ type selectorsFile struct {
 }
 
 func (s selectorsFile) any() bool {
-	return s.Label != "" || s.Headline != "" || s.Source != "" || s.Published != "" ||
+	return s.Label != "" || s.Headline != "" || s.Source != "" || s.Published != "" || s.Modified != "" ||
 		s.Body != "" || s.SectionHeading != "" || s.Paragraph != "" || s.Image != "" ||
 		s.Caption != "" || s.Authors != "" || s.LeadImage != "" || s.LeadCaption != "" || len(s.Remove) > 0
 }

@@ -26,10 +26,10 @@ func (h FieldHealth) Rate() float64 {
 
 // Expected reports whether the field should be on nearly every article
 // page, so that a low hit rate means a broken selector: not so for a
-// breaking-news label, images or captions.
+// breaking-news label, an update time, images or captions.
 func (h FieldHealth) Expected() bool {
 	switch h.Field {
-	case "label", "image", "caption":
+	case "label", "modified", "image", "caption":
 		return false
 	}
 	return true
@@ -63,6 +63,7 @@ var measured = map[string]func(*extract.Article) bool{
 	"headline":  func(a *extract.Article) bool { return a.Headline != "" },
 	"source":    func(a *extract.Article) bool { return a.Source != "" },
 	"published": func(a *extract.Article) bool { return a.PublishedAt != "" },
+	"modified":  func(a *extract.Article) bool { return a.ModifiedAt != "" },
 	"image":     func(a *extract.Article) bool { return len(a.Images) > 0 },
 	"caption": func(a *extract.Article) bool {
 		return slices.ContainsFunc(a.Images, func(i extract.Image) bool { return i.Caption != "" })

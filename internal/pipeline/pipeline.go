@@ -234,7 +234,7 @@ func (p *Pipeline) Handle(ctx context.Context, pg *crawler.Page) error {
 		p.log.Debug("not an HTML page; skipped", keyURL, pg.URL, "content_type", pg.Header.Get("Content-Type"))
 		return nil
 	}
-	in := extract.Input{URL: pg.FinalURL.String(), ContentType: pg.Header.Get("Content-Type"), Domains: site.Domains}
+	in := extract.Input{URL: pg.FinalURL.String(), ContentType: pg.Header.Get("Content-Type"), Domains: site.Domains, FetchedAt: pg.FetchedAt}
 	art, err := site.finish(extract.ExtractDocument(pg.Doc, in, site.Rules))
 	if err != nil {
 		if site.AdHoc && errors.Is(err, ErrNoContent) {
@@ -323,10 +323,11 @@ func (p *Pipeline) enqueue(ctx context.Context, j job, canonical string) error {
 
 // Extract runs the site's extraction on a response that was not crawled
 // now (a stored capture, a WARC record): body is the payload with any
-// Content-Encoding undone, target the URL it was fetched from. The result
-// is what a crawl of the same response would have recorded.
-func (s Site) Extract(target string, header http.Header, body []byte) (*extract.Article, error) {
-	in := extract.Input{URL: target, ContentType: header.Get("Content-Type"), Body: body, Domains: s.Domains}
+// Content-Encoding undone, target the URL it was fetched from, fetchedAt
+// when it was fetched (zero: unknown). The result is what a crawl of the
+// same response would have recorded.
+func (s Site) Extract(target string, header http.Header, body []byte, fetchedAt time.Time) (*extract.Article, error) {
+	in := extract.Input{URL: target, ContentType: header.Get("Content-Type"), Body: body, Domains: s.Domains, FetchedAt: fetchedAt}
 	return s.finish(extract.Extract(in, s.Rules))
 }
 

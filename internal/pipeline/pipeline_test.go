@@ -283,3 +283,56 @@ func TestSelectorHealth(t *testing.T) {
 		t.Error("unhealthy on fewer pages than the minimum")
 	}
 }
+
+// TestFetchTimeBoundsDates: a crawl and a re-extraction pass the fetch time
+// to the extractor, which passes over dates more than a day after it.
+func TestFetchTimeBoundsDates(t *testing.T) {
+	const dated = `<html lang="en"><head><meta property="article:published_time" content="2026-12-02T10:00:00Z"></head><body>
+<h1 class="t">Headline</h1><p class="byline">By A. Writer, <time datetime="2026-11-28T09:00:00Z">28 November 2026</time></p>
+<div class="b"><p>The first paragraph of the story.</p></div></body></html>`
+	at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	rules, err := extract.Compile("news", "site:news@000000000000", extract.Selectors{Headline: "h1.t", Body: ".b"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := pipeline.Site{Name: "news", Domains: []string{"news.example"}, Rules: rules, HasBody: true}
+
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p := pipeline.New(db, []pipeline.Site{site}, nil)
+	if err := p.Handle(context.Background(), newPage(t, dated, true, at)); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	rec, err := db.Record(context.Background(), "https://news.example/news/1", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var crawled extract.Article
+	if err := json.Unmarshal(rec, &crawled); err != nil {
+		t.Fatal(err)
+	}
+
+	if crawled.PublishedAt != "2026-11-28T09:00:00Z" {
+		t.Errorf("crawl: published_at = %q, want the <time>'s: the meta is after the fetch", crawled.PublishedAt)
+	}
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want string
+	}{
+		{"re-extraction at the fetch time", at, "2026-11-28T09:00:00Z"},
+		{"re-extraction, fetch time unknown", time.Time{}, "2026-12-02T10:00:00Z"},
+	} {
+		a, err := site.Extract("https://news.example/news/1", http.Header{"Content-Type": {"text/html"}}, []byte(dated), tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.PublishedAt != tc.want {
+			t.Errorf("%s: published_at = %q, want %q", tc.name, a.PublishedAt, tc.want)
+		}
+	}
+}
