@@ -60,8 +60,29 @@ func scoreBody(root *html.Node, skip map[*html.Node]bool) (roots []*html.Node, t
 	if top == nil {
 		return nil, nil, 0, st.stats
 	}
-	top = st.climb(top)
+	top = st.marked(root, st.climb(top))
 	return st.siblings(top, best, skip), top, best, st.stats
+}
+
+// marked prefers the element the page marks as its article body
+// (itemprop=articleBody) to the one scoring chose: when scoring chose a
+// block inside it, or one beside it that holds no more than twice its
+// paragraph text. A marked element inside the choice stays inside it
+// (the choice also holds a standfirst or a second block).
+func (st *scoreState) marked(root, top *html.Node) *html.Node {
+	for n := range root.Descendants() {
+		if n.Type != html.ElementNode || !hasToken(strings.ToLower(getAttr(n, "itemprop")), "articlebody") {
+			continue
+		}
+		c := st.content[n]
+		switch {
+		case c < 200 || contains(top, n):
+		case contains(n, top) || st.content[top] <= 2*c:
+			return n
+		}
+		break
+	}
+	return top
 }
 
 // climb moves from the best candidate up to the ancestor that holds the

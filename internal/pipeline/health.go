@@ -26,10 +26,10 @@ func (h FieldHealth) Rate() float64 {
 
 // Expected reports whether the field should be on nearly every article
 // page, so that a low hit rate means a broken selector: not so for a
-// breaking-news label, an update time, images or captions.
+// breaking-news label, an update time, images, a lead image or captions.
 func (h FieldHealth) Expected() bool {
 	switch h.Field {
-	case "label", "modified", "image", "caption":
+	case "label", "modified", "image", "caption", "lead_image", "lead_caption":
 		return false
 	}
 	return true
@@ -62,12 +62,17 @@ var measured = map[string]func(*extract.Article) bool{
 	"label":     func(a *extract.Article) bool { return a.Label != "" },
 	"headline":  func(a *extract.Article) bool { return a.Headline != "" },
 	"source":    func(a *extract.Article) bool { return a.Source != "" },
+	"authors":   func(a *extract.Article) bool { return len(a.Authors) > 0 },
 	"published": func(a *extract.Article) bool { return a.PublishedAt != "" },
 	"modified":  func(a *extract.Article) bool { return a.ModifiedAt != "" },
 	"image":     func(a *extract.Article) bool { return len(a.Images) > 0 },
 	"caption": func(a *extract.Article) bool {
 		return slices.ContainsFunc(a.Images, func(i extract.Image) bool { return i.Caption != "" })
 	},
+	// The lead picture is images[0]; the health of the selectors is
+	// whether there is one, and whether it has a caption.
+	"lead_image":   func(a *extract.Article) bool { return len(a.Images) > 0 },
+	"lead_caption": func(a *extract.Article) bool { return len(a.Images) > 0 && a.Images[0].Caption != "" },
 }
 
 // observe counts one article page of site extracted with rules. When the
