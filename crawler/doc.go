@@ -103,10 +103,15 @@
 // Content-Encoding, which also removes that header): colly would convert a
 // body whose Content-Type names a charset to UTF-8, so the crawler hides
 // Content-Type from colly between OnResponseHeaders and OnResponse and puts
-// the original values back. Page.Doc is the body decoded to UTF-8
-// (internal/charset: header, <meta charset>, BOM) and parsed once with
-// golang.org/x/net/html; links are taken from it before the Handler runs.
-// Bodies beyond Config.MaxBodyBytes are cut, marked Truncated and counted.
+// the original values back. Whether a body is an HTML page, and how it is
+// decoded to UTF-8, internal/htmlpage decides, as it does for extract:
+// text/html and application/xhtml+xml are, other declared types are not,
+// an undeclared body is sniffed; the encoding is a BOM's, else the
+// Content-Type's, else a <meta> charset's, else UTF-8 when the bytes are
+// valid UTF-8, else a statistical guess, else windows-1252. Page.Doc is
+// the decoded body parsed once with golang.org/x/net/html; links are taken
+// from it before the Handler runs. Bodies beyond Config.MaxBodyBytes are
+// cut, marked Truncated and counted.
 //
 // Other final responses are logged and counted as errors, not handed to the
 // Handler. A Handler error or panic is logged with the URL and counted; the

@@ -10,30 +10,25 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/newsarc/newsarc/internal/charset"
+	"github.com/newsarc/newsarc/internal/htmlpage"
 	"github.com/newsarc/newsarc/internal/urlnorm"
 )
 
-// isHTML tells from the Content-Type, or by sniffing when there is none,
-// whether a body is an HTML page.
+// isHTML tells from the Content-Type and the bytes whether a body is an
+// HTML page: internal/htmlpage decides, for extract as for the crawler.
 func isHTML(h http.Header, body []byte) bool {
-	ct := h.Get("Content-Type")
-	if ct == "" {
-		ct = http.DetectContentType(body)
-	}
-	mt, _, _ := strings.Cut(ct, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	return mt == "text/html" || mt == "application/xhtml+xml"
+	return htmlpage.IsHTML(h.Get("Content-Type"), body)
 }
 
-// parseHTML decodes body to UTF-8 (Content-Type, <meta charset>, BOM) and
-// parses it.
+// parseHTML decodes body to UTF-8 (internal/htmlpage: BOM, Content-Type
+// charset, <meta> charset, valid UTF-8, a statistical guess, windows-1252)
+// and parses it.
 func parseHTML(body []byte, contentType string) (*html.Node, error) {
-	text, _, err := charset.Decode(body, contentType)
+	dec, err := htmlpage.Decode(body, contentType)
 	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
-	return html.Parse(bytes.NewReader(text))
+	return html.Parse(bytes.NewReader(dec.Text))
 }
 
 // extractLinks returns the normalised absolute http(s) URLs of the page's

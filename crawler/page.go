@@ -66,9 +66,11 @@ type Page struct {
 	// An HTTP/2 request is rendered as HTTP/1.1 would carry it, with
 	// "HTTP/2.0" in its request line. See the package doc.
 	Request []byte
-	// Doc is Body decoded to UTF-8 (header, <meta charset>, BOM) and parsed
-	// once by the crawler; nil for non-HTML responses. Handlers may read and
-	// modify it: the crawler has already taken the links out of it.
+	// Doc is Body decoded to UTF-8 (internal/htmlpage: BOM, header, <meta>
+	// charset, valid UTF-8, a guess, windows-1252) and parsed once by the
+	// crawler; nil for responses that are not HTML pages. Handlers may
+	// read and modify it: the crawler has already taken the links out of
+	// it.
 	Doc *html.Node
 
 	hold *pageHold // nil without a Frontier

@@ -24,7 +24,8 @@ var bylineLeads = []string{
 	"post author", "autor:", "autor", "autorin:", "autorin", "author:", "author", "auteur:", "auteur",
 	"redakteur:", "by:", "by", "from", "von:", "von", "vom", "par", "por", "di", "door",
 	"كتب:", "كتب", "كتبت:", "كتبت", "بقلم:", "بقلم", "بواسطة", "إعداد:", "إعداد", "اعداد:", "اعداد",
-	"تقرير:", "أرسلها", "أرسله", "~", "—", "–", "-", ":",
+	"تقرير:", "أرسلها", "أرسله", "来源：", "来源:", "作者：", "作者:", "记者：", "记者:", "文／", "文/",
+	"~", "—", "–", "-", ":",
 }
 
 // bylineStops end the names of a byline: what comes after them is a
@@ -143,7 +144,7 @@ func trimLead(t string) string {
 			if rest == "" {
 				return ""
 			}
-			if letterLead && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.HasSuffix(w, ":") {
+			if letterLead && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.ContainsAny(w[len(w)-1:], ":/") && !strings.HasSuffix(w, "：") && !strings.HasSuffix(w, "／") {
 				// "Bytes", "Autorenname": not a lead-in; but "vonChris" (a
 				// missing space) is, when what follows is upper case.
 				if !(letterLead && unicode.IsUpper(r) && !unicode.IsUpper([]rune(w)[0])) {

@@ -3,6 +3,23 @@
 // site's compiled rules in, (*Article, error) out; no network, no globals,
 // no logging. The crawler, the CLI and the tests run the same code.
 //
+// # Pages and charsets
+//
+// Whether a body is an HTML page, and how it is decoded, is decided by
+// internal/htmlpage, which the crawler uses too. A body declared
+// text/html or application/xhtml+xml is a page; one declared as anything
+// else (text/plain, JSON, an image, a PDF) is not, and Extract returns
+// ErrNotHTML; an undeclared (or application/octet-stream) body is a page
+// when it is not binary and starts like an HTML document or has an
+// <html>, <head>, <body>, <p> or <div> tag early. It is decoded to UTF-8
+// by the first of: a byte-order mark; the Content-Type's charset; a <meta
+// charset> or <meta http-equiv> anywhere in the head (up to 64 KiB); UTF-8
+// when the bytes are valid UTF-8; chardet's guess when it is confident
+// (windows-1256 and iso-8859-6 Arabic, windows-1252...); windows-1252. A
+// declared charset that the bytes contradict (declared iso-8859-1 or
+// windows-1256, bytes valid UTF-8 with multi-byte sequences) gives way to
+// UTF-8. Explain's first step, "charset", names the rule and the encoding.
+//
 // # Two extractors
 //
 // A site with selectors (Compile, at config load time) is read with them;

@@ -15,7 +15,7 @@ import (
 // Input is one fetched page.
 type Input struct {
 	URL         string   // final URL of the page (absolute)
-	ContentType string   // Content-Type header, for the charset; "" = sniff (<meta charset>, BOM)
+	ContentType string   // Content-Type header: whether the body is HTML, and its charset; "" = sniff both
 	Body        []byte   // raw bytes as received
 	Domains     []string // hosts on which <link rel=canonical> is trusted (subdomains included); empty = the URL's own host only
 	// FetchedAt is when the page was fetched; zero = unknown. A
@@ -24,8 +24,10 @@ type Input struct {
 }
 
 // ErrNotHTML is returned by Extract and Explain for a body that is not an
-// HTML page: a Content-Type such as image/jpeg or application/pdf, or
-// bytes that sniff as binary. Callers skip such pages rather than fail.
+// HTML page: a Content-Type other than text/html or application/xhtml+xml
+// (image/jpeg, application/pdf, text/plain...), or, with none, bytes that
+// do not sniff as an HTML document. Callers skip such pages rather than
+// fail. The crawler makes the same decision (internal/htmlpage).
 var ErrNotHTML = errors.New("not an HTML page")
 
 // Step is one line of Explain: for a field of the record, the selector or
@@ -37,26 +39,30 @@ type Step struct {
 	Took    []string `json:"took,omitempty"`
 }
 
-// Extract decodes the body's charset (the Content-Type, else <meta
-// charset>, else a BOM, else UTF-8 or windows-1252), parses it once and
-// extracts the article with r (nil: the generic extractor).
+// Extract decodes the body to UTF-8 (a BOM, else the Content-Type's
+// charset, else a <meta> charset in the head, else UTF-8 when the bytes
+// are valid UTF-8, else a statistical guess, else windows-1252; see the
+// package doc), parses it once and extracts the article with r (nil: the
+// generic extractor).
 func Extract(in Input, r *Rules) (*Article, error) {
 	a, _, err := run(in, r, false)
 	return a, err
 }
 
 // Explain is Extract that also reports, per field, which selector (or
-// generic rule) matched and what it took.
+// generic rule) matched and what it took. Its first step, field
+// "charset", is the rule that chose the encoding and the encoding's name.
 func Explain(in Input, r *Rules) (*Article, []Step, error) {
 	return run(in, r, true)
 }
 
 func run(in Input, r *Rules, explain bool) (*Article, []Step, error) {
-	doc, err := parse(in)
+	doc, dec, err := parse(in)
 	if err != nil {
 		return nil, nil, err
 	}
 	x := &extraction{in: in, rules: r, doc: doc, explain: explain}
+	x.step("charset", dec.Rule, 1, dec.Encoding)
 	a, err := x.run()
 	return a, x.steps, err
 }

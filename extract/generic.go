@@ -142,7 +142,34 @@ func (x *extraction) titleElement(title, clean string) *html.Node {
 			return n
 		}
 	}
+	// A title that shortens the heading: they open alike.
+	parts := append(strings.Split(title, " - "), strings.Split(title, " | ")...)
+	for n := range x.doc.Descendants() {
+		if n.Type != html.ElementNode || (n.DataAtom != atom.H2 && !hasToken(classID(n), "title", "headline")) {
+			continue
+		}
+		if s := x.cl.stat(n); s.total < 10 || s.total > 400 || s.linkDensity() > 0.5 || x.cl.inJunk(n) {
+			continue
+		}
+		t := nodeTextSkip(n, x.isLabelNode)
+		for _, p := range parts {
+			if openAlike(t, p) {
+				return n
+			}
+		}
+	}
 	return nil
+}
+
+// openAlike reports two titles whose first words agree for at least 60% of
+// the shorter one (and 12 characters).
+func openAlike(a, b string) bool {
+	ka, kb := []rune(looseKey(a)), []rune(looseKey(b))
+	n := 0
+	for n < len(ka) && n < len(kb) && ka[n] == kb[n] {
+		n++
+	}
+	return n >= 12 && float64(n) >= 0.6*float64(min(len(ka), len(kb)))
 }
 
 type h1 struct {

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/newsarc/newsarc/extract"
-	"github.com/newsarc/newsarc/internal/charset"
+	"github.com/newsarc/newsarc/internal/htmlpage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -178,11 +178,11 @@ func TestGolden(t *testing.T) {
 				}
 
 				// The crawler's path: decode and parse once, hand the tree over.
-				text, _, err := charset.Decode(c.in.Body, c.in.ContentType)
+				dec, err := htmlpage.Decode(c.in.Body, c.in.ContentType)
 				if err != nil {
 					t.Fatal(err)
 				}
-				doc, err := html.Parse(bytes.NewReader(text))
+				doc, err := html.Parse(bytes.NewReader(dec.Text))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/newsarc/newsarc/extract"
 )
@@ -63,6 +65,10 @@ func TestCharset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String("<!-- saved page -->\n<html><body><h1>" + arabic + "</h1></body></html>")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, body, contentType string
 	}{
@@ -71,6 +77,7 @@ func TestCharset(t *testing.T) {
 		{"iso-8859-6 in the header", `<html><body><h1>` + iso + `</h1></body></html>`, "text/html; charset=ISO-8859-6"},
 		{"header wins over meta", `<html><head><meta charset="windows-1252"></head><body><h1>` + w1256 + `</h1></body></html>`, "text/html; charset=windows-1256"},
 		{"UTF-8 with BOM", "\xef\xbb\xbf<html><body><h1>" + arabic + "</h1></body></html>", ""},
+		{"UTF-16LE with BOM, no type", utf16, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,17 +93,49 @@ func TestCharset(t *testing.T) {
 			}
 		})
 	}
-	// The iso-8859-6 golden page needs its header: sniffed alone it is not Arabic.
+	// The iso-8859-6 golden page declares its charset in its header only;
+	// without it, the detector tells iso-8859-6 from windows-1256.
 	body, err := os.ReadFile(filepath.Join("testdata", "legacy-charset", "energy-law.iso-8859-6.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := extract.Extract(extract.Input{URL: "http://www.ahliya-news.example/news.php?id=5521", Body: body}, nil)
+	a, steps, err := extract.Explain(extract.Input{URL: "http://www.ahliya-news.example/news.php?id=5521", Body: body}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(a.Headline, "الطاقة") {
-		t.Errorf("iso-8859-6 page decoded without its header: %q", a.Headline)
+	if a.Headline != "الحكومة تقر مشروع قانون الطاقة المتجددة" {
+		t.Errorf("iso-8859-6 page without its header: headline %q", a.Headline)
+	}
+	if s := steps[0]; s.Field != "charset" || !strings.HasPrefix(s.Rule, "detector: iso-8859-6 (confidence ") || len(s.Took) != 1 || s.Took[0] != "iso-8859-6" {
+		t.Errorf("charset step = %+v", s)
+	}
+}
+
+// TestExplainCharset: Explain's first step says which rule chose the
+// encoding, and which encoding.
+func TestExplainCharset(t *testing.T) {
+	const head = `<html><head><title>t</title>`
+	tests := []struct {
+		name, ct, body, rule, took string
+	}{
+		{"http charset", "text/html; charset=windows-1256", head + "</head><body><h1>x</h1>", "http charset", "windows-1256"},
+		{"meta charset", "", head + `<meta charset="windows-1256"></head><body><h1>x</h1>`, "meta charset (byte 28)", "windows-1256"},
+		{"bom", "", "\xef\xbb\xbf" + head + "</head><body><h1>x</h1>", "bom", "utf-8"},
+		{"valid utf-8", "", head + "</head><body><h1>café</h1>", "valid utf-8", "utf-8"},
+		{"contradicted", "text/html; charset=iso-8859-1", head + "</head><body><h1>café</h1>", "declared iso-8859-1 in http charset, bytes are UTF-8", "utf-8"},
+		{"default", "", head + "</head><body><h1>caf\xe9</h1>", "default windows-1252", "windows-1252"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, steps, err := extract.Explain(extract.Input{URL: "https://n.example/a", ContentType: tt.ct, Body: []byte(tt.body)}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := extract.Step{Field: "charset", Rule: tt.rule, Matches: 1, Took: []string{tt.took}}
+			if diff := cmp.Diff(want, steps[0]); diff != "" {
+				t.Errorf("first step (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -110,8 +149,15 @@ func TestNotHTML(t *testing.T) {
 		{"pdf sniffed", "", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), true},
 		{"json header", "application/json", []byte(`{"a":1}`), true},
 		{"html mislabelled as octet-stream", "application/octet-stream", []byte("<!DOCTYPE html><html><body><p>x</p></body></html>"), false},
-		{"text/plain fragment", "text/plain; charset=utf-8", []byte("<p>hello</p>"), false},
+		// The crawler never took text/plain for HTML; extract (and so WARC
+		// import and reextract) now decides as it does.
+		{"text/plain fragment", "text/plain; charset=utf-8", []byte("<p>hello</p>"), true},
+		{"text/plain page", "text/plain", []byte("<!DOCTYPE html><html><body><p>x</p></body></html>"), true},
 		{"no type, html", "", []byte("<html><body><p>x</p></body></html>"), false},
+		{"no type, fragment", "", []byte("<h1>title</h1><p>x</p>"), false},
+		{"no type, saved page with a comment first", "", []byte("\xef\xbb\xbf\n<!-- saved from url=(0022)https://n.example/ -->\n<html><body><p>x</p></body></html>"), false},
+		{"no type, plain text", "", []byte("Just a line of text."), true},
+		{"no type, feed", "", []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
