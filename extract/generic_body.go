@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -14,6 +15,12 @@ import (
 func (w *bodyWalker) genericWalk(n *html.Node) {
 	if n.Type == html.ElementNode && !w.container(n) {
 		return
+	}
+	if n.DataAtom == atom.Header {
+		// An article's header: its standfirst is text, its kicker, byline
+		// and date lines are not (line leaves out short ones).
+		w.header++
+		defer func() { w.header-- }()
 	}
 	var run []*html.Node
 	flush := func() {
@@ -56,7 +63,7 @@ func (w *bodyWalker) container(c *html.Node) bool {
 	case isImage(c):
 		w.image(c, "")
 		return false
-	case c.DataAtom == atom.Header || w.metaLine(c):
+	case w.metaLine(c):
 		return false
 	}
 	if lvl := headingLevel(c); lvl > 0 {
@@ -111,7 +118,11 @@ func (w *bodyWalker) paragraph(n *html.Node) {
 // line adds one paragraph of the generic walk, unless it is a copyright
 // or picture credit line.
 func (w *bodyWalker) line(t string) {
-	if n := normText(t); !rightsLine(n) && !creditLine(n) {
+	n := normText(t)
+	if w.header > 0 && utf8.RuneCountInString(n) < 60 {
+		return // a kicker or byline in the article's header
+	}
+	if !rightsLine(n) && !creditLine(n) {
 		w.blocks = append(w.blocks, block{text: t})
 	}
 }

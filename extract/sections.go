@@ -26,6 +26,7 @@ type bodyWalker struct {
 	captions map[string]bool // normalised captions, never paragraphs
 	seenImg  map[string]bool
 	root     *html.Node              // the body root being walked
+	header   int                     // > 0 inside an article's <header>
 	stats    map[*html.Node]textStat // measured by scoring, or on demand
 	measure  *html.Node              // the subtree to measure on demand
 }

@@ -42,7 +42,8 @@ var tailTitles = map[string]bool{
 	"contact": true, "press contact": true, "media contact": true, "sources": true, "more like this": true,
 	// French, Spanish, Portuguese, Italian, Polish
 	"à lire aussi": true, "lire aussi": true, "sur le même sujet": true, "articles similaires": true,
-	"voir aussi": true, "te puede interesar": true, "lee también": true, "noticias relacionadas": true,
+	"voir aussi": true, "vous aimerez aussi": true, "à voir aussi": true, "dans la même rubrique": true,
+	"te puede interesar": true, "te recomendamos": true, "otras noticias": true, "lee también": true, "noticias relacionadas": true,
 	"más noticias": true, "también te puede interesar": true, "leia também": true, "veja também": true,
 	"notícias relacionadas": true, "leggi anche": true, "articoli correlati": true,
 	"czytaj także": true, "czytaj też": true, "zobacz także": true, "zobacz też": true, "polecamy": true,
