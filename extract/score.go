@@ -103,11 +103,12 @@ func (st *scoreState) climb(top *html.Node) *html.Node {
 	return best
 }
 
-// net is n's paragraph text minus the rest of its text.
+// net is n's paragraph text minus the rest of its text, link text
+// counted twice: a step that brings in link lists is not taken.
 func (st *scoreState) net(n *html.Node) int {
 	c := st.content[n]
 	s := st.stats[n]
-	return c - (s.total - c)
+	return c - (s.total - c) - s.linked
 }
 
 // block scores n when it is a paragraph-like block.
