@@ -227,12 +227,23 @@ func titleMatches(h, title string) bool {
 }
 
 // titleSeps separate a headline from a site name in <title> and og:title.
-var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " ‹ ", " › ", " / "}
+var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " ‹ ", " › ", " / ", " : ", " // "}
 
 // cleanTitle drops a leading or trailing site name from a title. A " | "
 // part much shorter than the rest is taken for the site name even when the
 // page does not name itself.
 func cleanTitle(title string, names []string) string {
+	for range 3 { // "Site » Blog Archive » Title"
+		t := cleanTitleOnce(title, names)
+		if t == title {
+			break
+		}
+		title = t
+	}
+	return title
+}
+
+func cleanTitleOnce(title string, names []string) string {
 	for _, sep := range titleSeps {
 		parts := strings.Split(title, sep)
 		if len(parts) < 2 {
@@ -241,20 +252,33 @@ func cleanTitle(title string, names []string) string {
 		first, last := parts[0], parts[len(parts)-1]
 		switch {
 		case isSiteName(last, names):
-			return normText(strings.Join(parts[:len(parts)-1], sep))
+			return trimTitle(strings.Join(parts[:len(parts)-1], sep))
 		case isSiteName(first, names):
-			return normText(strings.Join(parts[1:], sep))
+			return trimTitle(strings.Join(parts[1:], sep))
 		case sep == " | " && len(parts) == 2 && utf8.RuneCountInString(last)*2 < utf8.RuneCountInString(first):
-			return normText(first)
+			return trimTitle(first)
 		}
 	}
-	return title
+	return trimTitle(title)
+}
+
+// trimTitle drops the separators a title keeps at either end once a site
+// name is cut off ("[> Jens Weber", ": Title").
+func trimTitle(t string) string {
+	t = normText(t)
+	if trimmed := strings.TrimRight(strings.TrimLeft(t, " :|>[-–—/·•"), " :|-–—/·•"); trimmed != "" {
+		return trimmed
+	}
+	return t
 }
 
 func isSiteName(part string, names []string) bool {
 	k := looseKey(part)
 	if k == "" {
 		return false
+	}
+	if k == "blogarchive" || k == "blogarchiv" || k == "archive" {
+		return true // WordPress's "Site » Blog Archive » Title"
 	}
 	for _, n := range names {
 		kn := looseKey(n)
