@@ -100,8 +100,9 @@ func exemptTag(n *html.Node) bool {
 }
 
 // textStat is the visible text under an element, in non-space runes, and
-// how much of it is link text.
-type textStat struct{ total, linked, imgs, blocks int } // blocks: elements below that are not inline
+// how much of it is link text; imgs counts pictures, blocks the elements
+// below that are not inline, para the text inside <p> elements.
+type textStat struct{ total, linked, imgs, blocks, para int }
 
 func (s textStat) plain() int { return s.total - s.linked }
 
@@ -112,6 +113,7 @@ func (s *textStat) add(cs textStat, c *html.Node) {
 	s.linked += cs.linked
 	s.imgs += cs.imgs
 	s.blocks += cs.blocks
+	s.para += cs.para
 	if c.Type == html.ElementNode && (!inlineAtoms[c.DataAtom] || isImage(c)) && !skipText(c) {
 		s.blocks++
 	}
@@ -169,6 +171,9 @@ func measureStats(root *html.Node, skip map[*html.Node]bool, inline map[*html.No
 			}
 		}
 		if n.Type == html.ElementNode {
+			if n.DataAtom == atom.P {
+				s.para = s.total
+			}
 			m[n] = s
 			if inline != nil && in.total > 0 {
 				inline[n] = in
@@ -182,21 +187,24 @@ func measureStats(root *html.Node, skip map[*html.Node]bool, inline map[*html.No
 
 // cleaner decides what is boilerplate on one page.
 type cleaner struct {
-	stats map[*html.Node]textStat
-	page  int                 // plain text of the whole page
-	memo  map[*html.Node]bool // junk, per element asked about
+	stats    map[*html.Node]textStat
+	page     int                 // plain text of the whole page
+	pagePara int                 // text in the page's <p> elements
+	memo     map[*html.Node]bool // junk, per element asked about
 }
 
 func newCleaner(doc *html.Node) *cleaner {
 	c := &cleaner{stats: statsOf(doc), memo: map[*html.Node]bool{}}
 	if b := firstElem(doc, atom.Body); b != nil {
 		c.page = c.stats[b].plain()
+		c.pagePara = c.stats[b].para
 	}
 	return c
 }
 
-// wrapper reports an element holding most of the page's text: whatever its
-// class says, it is not boilerplate.
+// wrapper reports an element holding most of the page's text, or most of
+// its paragraphs: whatever its class says ("container sidebar_right"), it
+// is not boilerplate.
 // stat is n's measure from before the page was cleaned.
 func (c *cleaner) stat(n *html.Node) textStat {
 	if s, ok := c.stats[n]; ok {
@@ -207,7 +215,7 @@ func (c *cleaner) stat(n *html.Node) textStat {
 
 func (c *cleaner) wrapper(n *html.Node) bool {
 	s, ok := c.stats[n]
-	return ok && c.page > 0 && s.plain()*2 > c.page
+	return ok && ((c.page > 0 && s.plain()*2 > c.page) || (c.pagePara >= 500 && s.para*2 > c.pagePara))
 }
 
 // junk reports whether n is boilerplate: scripts and forms controls,
