@@ -33,6 +33,7 @@ type pageResult struct {
 	TitleGot    string   `json:"title_got"`
 	TitleWant   string   `json:"title_want,omitempty"`
 	TitleOK     *bool    `json:"title_ok,omitempty"`
+	TitleFold   *bool    `json:"title_fold_ok,omitempty"`
 	TitleLoose  *bool    `json:"title_loose_ok,omitempty"`
 	AuthorsGot  string   `json:"authors_got"`
 	AuthorsWant string   `json:"authors_want,omitempty"`
@@ -57,6 +58,8 @@ type summary struct {
 	TitleN        int     `json:"title_n"`
 	TitleExact    int     `json:"title_exact"`
 	TitleAcc      float64 `json:"title_acc"`
+	TitleFold     int     `json:"title_fold"`
+	TitleFoldAcc  float64 `json:"title_fold_acc"`
 	TitleLoose    int     `json:"title_loose"`
 	TitleLooseAcc float64 `json:"title_loose_acc"`
 	AuthorN       int     `json:"author_n"`
@@ -291,8 +294,8 @@ func score(name string, p *page, o output, took time.Duration, keepText bool) pa
 	}
 	if p.Title != "" {
 		r.TitleWant = p.Title
-		exact, loose := titleExact(o.title, p.Title), titleLoose(o.title, p.Title)
-		r.TitleOK, r.TitleLoose = &exact, &loose
+		exact, fold, loose := titleExact(o.title, p.Title), titleFold(o.title, p.Title), titleLoose(o.title, p.Title)
+		r.TitleOK, r.TitleFold, r.TitleLoose = &exact, &fold, &loose
 	}
 	r.AuthorsGot = o.authors
 	if len(p.Authors) > 0 {
@@ -315,6 +318,9 @@ func summarize(name string, rs []pageResult, took time.Duration) summary {
 			s.TitleN++
 			if *r.TitleOK {
 				s.TitleExact++
+			}
+			if *r.TitleFold {
+				s.TitleFold++
 			}
 			if *r.TitleLoose {
 				s.TitleLoose++
@@ -342,6 +348,7 @@ func summarize(name string, rs []pageResult, took time.Duration) summary {
 	s.Precision, s.Recall = s.precision(), s.recall()
 	s.Accuracy, s.F = s.accuracy(), s.fscore()
 	s.TitleAcc = ratio(float64(s.TitleExact), float64(s.TitleN))
+	s.TitleFoldAcc = ratio(float64(s.TitleFold), float64(s.TitleN))
 	s.TitleLooseAcc = ratio(float64(s.TitleLoose), float64(s.TitleN))
 	s.AuthorAcc = ratio(float64(s.AuthorOK), float64(s.AuthorN))
 	s.MsPerPage = ratio(s.Seconds*1000, float64(s.Pages))
@@ -401,11 +408,11 @@ func printReport(w io.Writer, rep report) {
 		width = max(width, len(s.Extractor))
 	}
 	fmt.Fprintf(tw, "%-*s\t", width, "extractor")
-	fmt.Fprintln(tw, "pages\tprecision\trecall\taccuracy\tF\ttitle acc (n)\ttitle loose\tauthor acc (n)\tmojibake\tempty\terrors\tpanics\tseconds\tms/page\t")
+	fmt.Fprintln(tw, "pages\tprecision\trecall\taccuracy\tF\ttitle acc (n)\ttitle fold\ttitle loose\tauthor acc (n)\tmojibake\tempty\terrors\tpanics\tseconds\tms/page\t")
 	for _, s := range rep.Results {
-		fmt.Fprintf(tw, "%-*s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f (%d)\t%.3f\t%.3f (%d)\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t\n",
+		fmt.Fprintf(tw, "%-*s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f (%d)\t%.3f\t%.3f\t%.3f (%d)\t%d\t%d\t%d\t%d\t%.1f\t%.1f\t\n",
 			width, s.Extractor, s.Pages, s.Precision, s.Recall, s.Accuracy, s.F,
-			s.TitleAcc, s.TitleN, s.TitleLooseAcc, s.AuthorAcc, s.AuthorN,
+			s.TitleAcc, s.TitleN, s.TitleFoldAcc, s.TitleLooseAcc, s.AuthorAcc, s.AuthorN,
 			s.Mojibake, s.Empty, s.Errors, s.Panics, s.Seconds, s.MsPerPage)
 	}
 	tw.Flush()

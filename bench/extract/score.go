@@ -78,6 +78,14 @@ func titleExact(got, want string) bool {
 	return normTitle(got) == normTitle(want)
 }
 
+// titleFold: the extracted title equals the annotated one after normTitle
+// and case folding. Many annotations write a title as the page shows it
+// through CSS text-transform ("PEANUT BUTTER TRUFFLES" for an h1 written
+// "Peanut Butter Truffles"), which no extractor reading the HTML gives.
+func titleFold(got, want string) bool {
+	return strings.EqualFold(normTitle(got), normTitle(want)) && normTitle(want) != ""
+}
+
 // titleLoose: after normTitle and lower-casing, the extracted title
 // contains the annotated one (it may keep a site name or a kicker).
 func titleLoose(got, want string) bool {

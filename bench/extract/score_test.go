@@ -73,6 +73,9 @@ func TestTitles(t *testing.T) {
 	if titleExact("Café au lait | Site", "Café au lait") {
 		t.Error("exact must not accept a site suffix")
 	}
+	if !titleFold("PEANUT BUTTER", "Peanut Butter") || titleFold("Peanut Butter | Site", "Peanut Butter") {
+		t.Error("titleFold")
+	}
 	if !titleLoose("CAFÉ au lait | Site", "Café au lait") {
 		t.Error("loose should accept a site suffix and case")
 	}
