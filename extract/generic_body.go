@@ -221,7 +221,11 @@ func (w *bodyWalker) metaLine(n *html.Node) bool {
 	if isInline(n) || w.stat(n).total >= 160 {
 		return false
 	}
-	ld := scanDates(asciiDigits(nodeText(n)))
+	t := nodeText(n)
+	if !hasYear(t) { // no date this package reads goes without a year
+		return false
+	}
+	ld := scanDates(asciiDigits(t))
 	return len(ld.dates) > 0 && ld.other <= maxOther
 }
 

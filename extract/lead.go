@@ -98,6 +98,12 @@ func (x *extraction) between(w *bodyWalker, head, body *html.Node) {
 	}
 }
 
+// isDateLine reports a line that is a date and little else.
+func isDateLine(t string) bool {
+	ld := scanDates(asciiDigits(t))
+	return len(ld.dates) > 0 && ld.other <= maxOtherHinted
+}
+
 // standfirstHints are class words of the summary paragraph set between a
 // headline and its article.
 var standfirstHints = []string{
@@ -116,7 +122,7 @@ func standfirst(n *html.Node, w *bodyWalker) bool {
 	if s.plain() < 60 || s.linkDensity() > 0.1 || s.imgs > 0 {
 		return false
 	}
-	if ld := scanDates(asciiDigits(nodeText(n))); len(ld.dates) > 0 && ld.other <= maxOtherHinted {
+	if t := nodeText(n); hasYear(t) && isDateLine(t) {
 		return false // a dateline, "Updated: …"
 	}
 	if n.DataAtom == atom.P {
