@@ -38,7 +38,7 @@ func (w *bodyWalker) genericWalk(n *html.Node) {
 			}
 			continue
 		}
-		if len(w.blocks) > 0 && tailTitle(c, w.text) {
+		if len(w.blocks) > 0 && tailTitle(c, w.stat(c).total, w.text) {
 			break // "Related", "About the author": the rest of this container is not the article
 		}
 		if isInline(c) && !isImage(c) && w.stat(c).blocks == 0 && !w.isCaption(c) && !w.metaClass(c) {
@@ -123,7 +123,7 @@ func (w *bodyWalker) line(t string) {
 		return // a kicker or byline in the article's header
 	}
 	if !rightsLine(n) && !creditLine(n) {
-		w.blocks = append(w.blocks, block{text: t})
+		w.blocks = append(w.blocks, block{text: n})
 	}
 }
 

@@ -54,14 +54,18 @@ var tailTitles = map[string]bool{
 }
 
 // tailTitle reports a heading or short block whose whole text names a
-// block of related links, comments or the like.
-func tailTitle(n *html.Node, text func(*html.Node) string) bool {
+// block of related links, comments or the like. size is n's text length
+// in non-space characters.
+func tailTitle(n *html.Node, size int, text func(*html.Node) string) bool {
 	if n.Type != html.ElementNode {
 		return false
 	}
 	if headingLevel(n) == 0 && n.DataAtom != atom.P && n.DataAtom != atom.Div &&
 		n.DataAtom != atom.Strong && n.DataAtom != atom.B && n.DataAtom != atom.Span {
 		return false
+	}
+	if size > 60 {
+		return false // checked first: most blocks are longer than a title
 	}
 	t := normText(text(n))
 	if t == "" || utf8.RuneCountInString(t) > 60 {
