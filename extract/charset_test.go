@@ -68,7 +68,8 @@ func TestGoldenNoMojibake(t *testing.T) {
 		if err := json.Unmarshal(b, &a); err != nil {
 			t.Fatalf("%s: %v", g, err)
 		}
-		strs := map[string]string{"headline": a.Headline, "text": a.Text, "label": a.Label, "source": a.Source}
+		strs := map[string]string{"headline": a.Headline, "text": a.Text, "label": a.Label, "source": a.Source,
+			"authors": strings.Join(a.Authors, "\n")}
 		for _, im := range a.Images {
 			strs["caption"] += im.Caption + "\n"
 		}
