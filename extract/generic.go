@@ -64,7 +64,7 @@ func (x *extraction) findHeadline() (string, *html.Node) {
 		// An h1 set aside as boilerplate that still says the title.
 		for n := range x.doc.Descendants() {
 			if isElem(n, atom.H1) && x.cl.inJunk(n) {
-				if t := nodeTextSkip(n, x.isLabelNode); t != "" && (looseKey(t) == looseKey(title) || looseKey(t) == looseKey(clean)) {
+				if t := nodeTextSkip(n, x.isLabelNode); t != "" && (titleMatches(t, title) || titleMatches(t, clean)) {
 					x.step("headline", "h1 matching "+rule, len(h1s), t)
 					return t, n
 				}
@@ -318,7 +318,7 @@ func (x *extraction) generic() content {
 func (x *extraction) genericBody(head *html.Node, used map[*html.Node]bool, headline string) ([]block, []Image, map[string]bool) {
 	removed := x.cl.remove(x.doc)
 	x.step("clean", "boilerplate (nav, aside, footer, forms, share, related, comments, ads, cookie, ticker, hidden)", removed)
-	roots, top, score, stats := scoreBody(x.doc, used)
+	roots, top, score, stats := scoreBody(x.doc, used, x.meta.article().articleBody)
 	w := newBodyWalker(nil, used, x.base, headline)
 	w.stats = stats
 	var first *html.Node

@@ -28,11 +28,14 @@ type scoreState struct {
 	content map[*html.Node]int
 }
 
-// scoreBody chooses the body: the best candidate plus the run of its
+// scoreBody chooses the body: the best candidate, climbed to the ancestor
+// holding the article's other blocks, then the element marked
+// itemprop=articleBody or the one agreeing best with the page's JSON-LD
+// articleBody (ldBody) when they say otherwise, plus the run of its
 // siblings that also look like content. skip leaves out the nodes used for
 // the headline, label and source. It returns nil when the page has no
 // paragraph at all.
-func scoreBody(root *html.Node, skip map[*html.Node]bool) (roots []*html.Node, top *html.Node, best float64, stats map[*html.Node]textStat) {
+func scoreBody(root *html.Node, skip map[*html.Node]bool, ldBody string) (roots []*html.Node, top *html.Node, best float64, stats map[*html.Node]textStat) {
 	st := &scoreState{
 		inline:  map[*html.Node]textStat{},
 		score:   map[*html.Node]float64{},
@@ -60,7 +63,7 @@ func scoreBody(root *html.Node, skip map[*html.Node]bool) (roots []*html.Node, t
 	if top == nil {
 		return nil, nil, 0, st.stats
 	}
-	top = st.marked(root, st.climb(top))
+	top = st.agree(st.marked(root, st.climb(top)), ldBody)
 	return st.siblings(top, best, skip), top, best, st.stats
 }
 
