@@ -38,9 +38,6 @@ func (x *extraction) findModified(head *html.Node, published string) string {
 			}
 		}
 	}
-	if x.cl == nil {
-		x.cl = newCleaner(x.doc) // site rules that set every other field: measured only now
-	}
 	scope := x.articleScope(head)
 	for _, sc := range []*html.Node{scope, x.doc} {
 		if sc == x.doc && scope == x.doc {
@@ -51,7 +48,13 @@ func (x *extraction) findModified(head *html.Node, published string) string {
 				continue
 			}
 			raw, rule := modifiedAttr(d)
-			if raw == "" || x.cl.inJunk(d) {
+			if raw == "" {
+				continue
+			}
+			if x.cl == nil {
+				x.cl = newCleaner(x.doc) // site rules that set every other field: measured only now
+			}
+			if x.cl.inJunk(d) {
 				continue
 			}
 			if v := parseDate(raw); v != "" && ok(rule, raw, v) {
@@ -60,7 +63,14 @@ func (x *extraction) findModified(head *html.Node, published string) string {
 			}
 		}
 	}
-	for _, l := range x.dateLines(head) {
+	var lines []dateLine
+	if mentionsUpdate(scope) { // most pages never say "Updated": no need to read their lines
+		if x.cl == nil {
+			x.cl = newCleaner(x.doc)
+		}
+		lines = x.dateLines(head)
+	}
+	for _, l := range lines {
 		for _, d := range l.dates {
 			if !l.updated(d) {
 				continue
@@ -96,4 +106,42 @@ func modifiedAttr(n *html.Node) (string, string) {
 		return getAttr(n, "title"), "abbr.updated@title"
 	}
 	return "", ""
+}
+
+// mentionsUpdate reports whether the text under n has an update keyword
+// (keywords' kwUpdated words: "updated", "modified", "تحديث", "محدث",
+// "تعديل"), in any case: a cheap pass before the date lines are read.
+func mentionsUpdate(n *html.Node) bool {
+	for d := range n.Descendants() {
+		if d.Type != html.TextNode {
+			continue
+		}
+		t := d.Data
+		if containsFoldASCII(t, "updat") || containsFoldASCII(t, "modified") ||
+			strings.Contains(t, "تحديث") || strings.Contains(t, "محدث") || strings.Contains(t, "تعديل") {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFoldASCII reports whether s contains the lower-case ASCII word
+// w, ignoring ASCII case.
+func containsFoldASCII(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for ; j < len(w); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != w[j] {
+				break
+			}
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
 }

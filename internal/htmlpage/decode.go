@@ -27,7 +27,10 @@ var (
 // as UTF-8, in the encoding the first rule of the package doc that applies
 // chooses. Invalid bytes become U+FFFD.
 func Decode(body []byte, contentType string) (Decoded, error) {
-	name, rule := choose(body, contentType)
+	name, rule, valid := choose(body, contentType)
+	if name == "utf-8" && valid && !cutRune(body) {
+		return Decoded{Text: body, Encoding: name, Rule: rule}, nil // checked once, in choose
+	}
 	text, err := decodeAs(body, name)
 	if err != nil {
 		return Decoded{}, fmt.Errorf("decode as %s: %w", name, err)
@@ -35,17 +38,35 @@ func Decode(body []byte, contentType string) (Decoded, error) {
 	return Decoded{Text: text, Encoding: name, Rule: rule}, nil
 }
 
-// choose is the encoding's name and the rule that chose it.
-func choose(body []byte, contentType string) (name, rule string) {
+// cutRune reports a body whose last character was cut short (a
+// truncated fetch); utf8State counts such a body as valid UTF-8.
+func cutRune(b []byte) bool {
+	for k := len(b) - 1; k >= 0 && k >= len(b)-utf8.UTFMax; k-- {
+		if utf8.RuneStart(b[k]) {
+			return !utf8.FullRune(b[k:])
+		}
+	}
+	return false
+}
+
+// choose is the encoding's name and the rule that chose it; valid tells
+// that body (which then has no byte-order mark) is valid UTF-8 as it is.
+func choose(body []byte, contentType string) (name, rule string, valid bool) {
 	switch {
 	case bytes.HasPrefix(body, bomUTF8):
-		return "utf-8", "bom"
+		return "utf-8", "bom", false
 	case bytes.HasPrefix(body, bomUTF16LE):
-		return "utf-16le", "bom"
+		return "utf-16le", "bom", false
 	case bytes.HasPrefix(body, bomUTF16BE):
-		return "utf-16be", "bom"
+		return "utf-16be", "bom", false
 	}
 	valid, multibyte := utf8State(body)
+	name, rule = chooseDeclared(body, contentType, valid, multibyte)
+	return name, rule, valid
+}
+
+// chooseDeclared applies the rules after the byte-order mark.
+func chooseDeclared(body []byte, contentType string, valid, multibyte bool) (name, rule string) {
 	// contradicted: the bytes are UTF-8 and could hardly be anything else.
 	contradicted := func(name string) bool { return name != "utf-8" && valid && multibyte }
 
