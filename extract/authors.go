@@ -72,17 +72,18 @@ func junkByline(t string) bool {
 }
 
 // dateInLine finds a date or time inside a byline: "21.01.2009",
-// "2023-11-01", "March 3, 2024", "3. März", "10:15".
+// "2023-11-01", "March 3, 2024", "3. März", "10:15". A month name alone
+// is not a date: "April Roach" is a name.
 var dateInLine = regexp.MustCompile(`(?i)\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|` +
 	`\b\d{1,2}\.? (jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)|` +
-	`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|` +
-	`\b(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|january|february|march|june|july|october|december)\b`)
+	`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b`)
 
 // trailingNote is a footnote mark glued to a name: "Marwan H. Adwan1".
 var trailingNote = regexp.MustCompile(`(\pL)\d{1,2}$`)
 
-// nameSeps split the names of one byline.
-var nameSeps = regexp.MustCompile(`\s*(?:,|،|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\boraz\b|\sو\s)\s*`)
+// nameSeps split the names of one byline: punctuation, or a word for
+// "and" between spaces (RE2's \b is ASCII-only: "Renée" must not split).
+var nameSeps = regexp.MustCompile(`\s*(?:,|،|;|&)\s*|\s+(?:and|und|et|y|e|oraz|و)\s+`)
 
 // bylineNames returns the names a byline line gives, [] when it gives
 // none. site holds the site's own names, which are not authors when they
@@ -106,7 +107,10 @@ func bylineNames(line string, site []string) []string {
 	}
 	var out []string
 	for i, part := range nameSeps.Split(t, -1) {
-		part = trailingNote.ReplaceAllString(strings.Trim(part, " :-–—|•·,»«"), "$1")
+		part = strings.Trim(part, " :-–—|•·,»«")
+		if strings.Contains(part, " ") {
+			part = trailingNote.ReplaceAllString(part, "$1") // not "TAG24"
+		}
 		if !nameLike(part) || (i > 0 && isSiteName(part, site)) {
 			continue
 		}
@@ -223,9 +227,9 @@ func (x *extraction) findAuthors(source string) []string {
 	site := x.siteNames()
 	var ld []string
 	for _, a := range x.meta.article().authors {
-		if n := cutAtStop(trimLead(a)); nameLike(n) {
-			ld = append(ld, n)
-		}
+		// One JSON-LD author may still be a byline: "Cairo - agencies",
+		// "Jane Doe, Staff Writer".
+		ld = append(ld, bylineNames(a, site)...)
 	}
 	byline := bylineNames(source, site)
 	if len(ld) > 0 {
