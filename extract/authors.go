@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,7 +17,7 @@ import (
 // bylineLeads are the words that open a byline, lower case, longest
 // first where one is the start of another.
 var bylineLeads = []string{
-	"view all posts by", "more posts by", "all posts by", "zeige alle beiträge von", "alle beiträge von",
+	"about the author", "über den autor", "über die autorin", "view all posts by", "more posts by", "all posts by", "zeige alle beiträge von", "alle beiträge von",
 	"alle artikel von", "alles von", "publié par", "écrit par", "publicado por", "escrito por",
 	"publiziert von", "gepostet von", "geposted von", "post author by", "posted by", "published by", "written by", "words by", "story by", "reported by",
 	"eingestellt von", "veröffentlicht von", "erstellt von", "geschrieben von", "artikel von:", "artikel von",
@@ -36,7 +37,7 @@ var bylineStops = []string{
 	" more from", " more by", " alle beiträge", " alles von", " zeige alle", " mehr von", " über ",
 	" kontakt", " teilen", " folgen", " übersetzt von", " bild:", " foto:", " fotos:", " photo:",
 	" image:", " bildquelle", " am ", " on ", " updated", " aktualisiert", " »", " «",
-	" veröffentlicht", " published", " posted", " chefredakteur", " redakteur", " reporter ", " editor ",
+	" veröffentlicht", " published", " posted", " chefredakteur", " redakteur",
 	" twitter", " facebook", " instagram", " linkedin", " مشاركة", " تابع",
 }
 
@@ -74,16 +75,21 @@ func junkByline(t string) bool {
 // dateInLine finds a date or time inside a byline: "21.01.2009",
 // "2023-11-01", "March 3, 2024", "3. März", "10:15". A month name alone
 // is not a date: "April Roach" is a name.
-var dateInLine = regexp.MustCompile(`(?i)\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|` +
-	`\b\d{1,2}\.? (jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)|` +
-	`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b`)
+var dateInLine = regexp.MustCompile(`(?i)(?:^|[^\pL\pN])(?:` +
+	`[\d٠-٩۰-۹]{1,4}[./-][\d٠-٩۰-۹]{1,2}[./-][\d٠-٩۰-۹]{1,4}|[\d٠-٩۰-۹]{1,2}:[\d٠-٩۰-۹]{2}|` +
+	`[\d٠-٩۰-۹]{1,2}\.? ` + monthWords + `|` + monthWords + ` [\d٠-٩۰-۹]{1,2})(?:[^\pL\pN]|$)`)
+
+// monthWords are English and German month names and their abbreviations,
+// whole words.
+const monthWords = `(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|mär(?:z)?|mar(?:ch)?|apr(?:il)?|mai|may|jun(?:e|i)?|jul(?:y|i)?|` +
+	`aug(?:ust)?|sep(?:t|tember)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|dez(?:ember)?|dec(?:ember)?)\.?`
 
 // trailingNote is a footnote mark glued to a name: "Marwan H. Adwan1".
 var trailingNote = regexp.MustCompile(`(\pL)\d{1,2}$`)
 
 // nameSeps split the names of one byline: punctuation, or a word for
 // "and" between spaces (RE2's \b is ASCII-only: "Renée" must not split).
-var nameSeps = regexp.MustCompile(`\s*(?:,|،|;|&)\s*|\s+(?:and|und|et|y|e|oraz|و)\s+`)
+var nameSeps = regexp.MustCompile(`\s*(?:,|،|;|&)\s*|\s+(?:and|und|et|y|e|oraz|و|-|–|—|ـ)\s+`)
 
 // bylineNames returns the names a byline line gives, [] when it gives
 // none. site holds the site's own names, which are not authors when they
@@ -97,21 +103,24 @@ func bylineNames(line string, site []string) []string {
 	if i := lastLeadIn(t); i > 0 && dateInLine.MatchString(t[:i]) {
 		t = t[i:]
 	}
-	t = trimLead(t)
-	if place, agency, ok := dateline(t); ok && place != "" {
-		t = agency
+	led := trimLead(t)
+	if loc := dateInLine.FindStringIndex(led); loc != nil {
+		led = led[:loc[0]]
 	}
-	t = cutAtStop(t)
-	if loc := dateInLine.FindStringIndex(t); loc != nil {
-		t = t[:loc[0]]
+	if led == t {
+		// No lead-in: "Cairo - agencies" is a place and a source.
+		if place, agency, ok := dateline(led); ok && place != "" {
+			led = agency
+		}
 	}
+	t = cutAtStop(led + " ") // the stops are words: " am ", " // "
 	var out []string
 	for i, part := range nameSeps.Split(t, -1) {
 		part = strings.Trim(part, " :-–—|•·,»«")
 		if strings.Contains(part, " ") {
 			part = trailingNote.ReplaceAllString(part, "$1") // not "TAG24"
 		}
-		if !nameLike(part) || (i > 0 && isSiteName(part, site)) {
+		if !nameLike(part) || (i > 0 && isSiteName(part, site)) || isDateLine(part, maxOtherHinted) {
 			continue
 		}
 		out = append(out, part)
@@ -122,7 +131,7 @@ func bylineNames(line string, site []string) []string {
 // lastLeadIn is the byte offset just after the last " by "/" von " in t,
 // or 0.
 func lastLeadIn(t string) int {
-	l := strings.ToLower(t)
+	l := lowerSameLen(t)
 	best := 0
 	for _, w := range []string{" by ", " von ", " par ", " por "} {
 		if i := strings.LastIndex(l, w); i >= 0 && i+len(w) > best {
@@ -137,7 +146,7 @@ func lastLeadIn(t string) int {
 func trimLead(t string) string {
 	for changed := true; changed; {
 		changed = false
-		l := strings.ToLower(t)
+		l := lowerSameLen(t)
 		for _, w := range bylineLeads {
 			if !strings.HasPrefix(l, w) {
 				continue
@@ -151,7 +160,9 @@ func trimLead(t string) string {
 			if letterLead && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.ContainsAny(w[len(w)-1:], ":/") && !strings.HasSuffix(w, "：") && !strings.HasSuffix(w, "／") {
 				// "Bytes", "Autorenname": not a lead-in; but "vonChris" (a
 				// missing space) is, when what follows is upper case.
-				if !(letterLead && unicode.IsUpper(r) && !unicode.IsUpper([]rune(w)[0])) {
+				last, _ := utf8.DecodeLastRuneInString(t[:len(w)])
+				glued := strings.HasSuffix(w, "von") || strings.HasSuffix(w, "by") || strings.HasSuffix(w, "author") || strings.HasSuffix(w, "autor")
+				if !(glued && unicode.IsUpper(r) && unicode.IsLower(last)) {
 					continue
 				}
 			}
@@ -175,7 +186,7 @@ func dateline(t string) (place, source string, ok bool) {
 }
 
 func cutAtStop(t string) string {
-	l := strings.ToLower(t)
+	l := lowerSameLen(t)
 	end := len(t)
 	for _, s := range bylineStops {
 		if i := strings.Index(l, s); i >= 0 && i < end {
@@ -185,9 +196,21 @@ func cutAtStop(t string) string {
 	return t[:end]
 }
 
+// lowerSameLen lower-cases the letters of s whose lower case has the same
+// UTF-8 length, so that byte offsets found in the result hold in s ("İ"
+// would shrink to "i": it stays).
+func lowerSameLen(s string) string {
+	return strings.Map(func(r rune) rune {
+		if l := unicode.ToLower(r); utf8.RuneLen(l) == utf8.RuneLen(r) {
+			return l
+		}
+		return r
+	}, s)
+}
+
 // buttons are the words of share and follow buttons that run on after
 // a byline: "By Jane Doe SHARE SHARE TWEET", "Jane DoeProfileFollow".
-var buttons = regexp.MustCompile(`(?i)\s(share|tweet|follow|unfollow|profile|teilen|folgen|partager|compartir|مشاركة|تابع)(\s.*)?$|` +
+var buttons = regexp.MustCompile(`(?i:\s(share|tweet|follow|unfollow|profile|teilen|folgen|partager|compartir|مشاركة|تابع)(\s.*)?$)|` +
 	`(\p{Ll})(Share|Tweet|Follow|Unfollow|Profile)(\p{Lu}.*)?$`)
 
 // cleanSource cuts the button words off a source line.
@@ -213,8 +236,9 @@ func nameLike(s string) bool {
 	if n < 2 || n > 60 || notNames[strings.ToLower(s)] {
 		return false
 	}
-	if w := len(strings.Fields(s)); w == 0 || w > 6 {
-		return false
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 6 || slices.ContainsFunc(words, allDigits) {
+		return false // "21 minutes", "4312 words"
 	}
 	return strings.IndexFunc(s, unicode.IsLetter) >= 0
 }
@@ -257,14 +281,14 @@ func (x *extraction) findAuthors(source string) []string {
 		}
 	}
 	var marked []string
-	if x.cl == nil {
-		x.cl = newCleaner(x.doc)
-	}
 	for n := range x.doc.Descendants() {
-		if n.Type != html.ElementNode || x.cl.inJunk(n) {
+		if n.Type != html.ElementNode {
 			continue
 		}
 		if strings.EqualFold(getAttr(n, "itemprop"), "author") || relHas(getAttr(n, "rel"), "author") {
+			if x.cleaner().inJunk(n) {
+				continue
+			}
 			if names := bylineNames(authorText(n), site); len(names) > 0 {
 				marked = append(marked, names...)
 			}

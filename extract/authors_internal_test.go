@@ -31,6 +31,13 @@ func TestBylineNames(t *testing.T) {
 		{"Par Renée Côté et Loïc Le Clerc", []string{"Renée Côté", "Loïc Le Clerc"}},
 		{"أثينا - وكالات", []string{"وكالات"}},
 		{"April Roach", []string{"April Roach"}},
+		{"By Jane Doe - March 3, 2024", []string{"Jane Doe"}},
+		{"By Jane Doe — Reuters", []string{"Jane Doe", "Reuters"}},
+		{"كتب: محمد علي - ١٢ مارس ٢٠٢٤", []string{"محمد علي"}},
+		{"كتب: محمد علي ١٠:١٥ ص", []string{"محمد علي"}},
+		{"İsmail Yıldız | AA", []string{"İsmail Yıldız"}},
+		{"By DiAnne Fuller", []string{"DiAnne Fuller"}},
+		{"By Roberta Mayo", []string{"Roberta Mayo"}},
 		{"TAG24", []string{"TAG24"}},
 		{"Supported by", nil},
 		{"Advertisement", nil},
@@ -53,11 +60,36 @@ func TestCleanSource(t *testing.T) {
 		{"Jane DoeProfileFollowUnfollow", "Jane Doe"},
 		{"كتب: محمد علي مشاركة فيسبوك", "كتب: محمد علي"},
 		{"Shareholders meeting", "Shareholders meeting"},
+		{"Anna Timeshare", "Anna Timeshare"},
 		{"By Jane Doe", "By Jane Doe"},
 	}
 	for _, tt := range tests {
 		if got := cleanSource(tt.line); got != tt.want {
 			t.Errorf("cleanSource(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestRightsAndCreditLines(t *testing.T) {
+	tests := []struct {
+		line           string
+		rights, credit bool
+	}{
+		{"© 2024 Harbour Times", true, false},
+		{"(c) Johannes Wolf", true, false},
+		{"Copyright 2023 Metro Post. All rights reserved.", true, false},
+		{"(c) the operator shall publish the timetable a month ahead, the ruling says.", false, false},
+		{"Copyright lawyers say the ruling will be appealed.", false, false},
+		{"Foto: dpa", false, true},
+		{"Ash over the crater. (Photo: Getty Images)", false, true},
+		{"Getty Images said it would appeal the ruling.", false, false},
+	}
+	for _, tt := range tests {
+		if got := rightsLine(tt.line); got != tt.rights {
+			t.Errorf("rightsLine(%q) = %v", tt.line, got)
+		}
+		if got := creditLine(tt.line); got != tt.credit {
+			t.Errorf("creditLine(%q) = %v", tt.line, got)
 		}
 	}
 }

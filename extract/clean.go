@@ -202,9 +202,6 @@ func newCleaner(doc *html.Node) *cleaner {
 	return c
 }
 
-// wrapper reports an element holding most of the page's text, or most of
-// its paragraphs: whatever its class says ("container sidebar_right"), it
-// is not boilerplate.
 // stat is n's measure from before the page was cleaned.
 func (c *cleaner) stat(n *html.Node) textStat {
 	if s, ok := c.stats[n]; ok {
@@ -213,6 +210,9 @@ func (c *cleaner) stat(n *html.Node) textStat {
 	return textStatsOf(n)
 }
 
+// wrapper reports an element holding most of the page's text, or most of
+// its paragraphs: whatever its class says ("container sidebar_right"), it
+// is not boilerplate.
 func (c *cleaner) wrapper(n *html.Node) bool {
 	s, ok := c.stats[n]
 	return ok && ((c.page > 0 && s.plain()*2 > c.page) || (c.pagePara >= 500 && s.para*2 > c.pagePara))

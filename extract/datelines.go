@@ -182,7 +182,7 @@ func textBefore(n *html.Node, max int) string {
 	size := 0
 	e := n
 	for depth := 0; depth < 2 && e != nil && size == 0; depth++ {
-		for s := e.PrevSibling; s != nil && size < max; s = s.PrevSibling {
+		for s, seen := e.PrevSibling, 0; s != nil && size < max && seen < 8; s, seen = s.PrevSibling, seen+1 {
 			t := nodeText(s)
 			parts = append(parts, t)
 			size += utf8.RuneCountInString(t)

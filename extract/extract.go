@@ -158,7 +158,7 @@ func (x *extraction) run() (*Article, error) {
 	}
 	a.Sections = sectionsOf(finishBlocks(c.blocks, dropWith(drop), c.captions, dropped))
 	x.step("dropped", "drop_lines, share toasts, caption lines, repeated lines", len(gone), gone...)
-	a.Images = dedupImages(c.images)
+	a.Images = c.images // lead first, each picture once (leadAfter)
 	a.Text = textOf(a.Sections)
 	sample := a.Headline + "\n" + firstRunes(a.Text, 2000)
 	var rule string
@@ -224,18 +224,6 @@ func dropWith(site map[string]bool) map[string]bool {
 // sites: the toasts of copy-link buttons.
 var uiLines = []string{"تم نسخ الرابط", "تم نسخ الرابط بنجاح", "Link copied", "Link copied!", "Copied!", "Copied to clipboard"}
 
-func dedupImages(in []Image) []Image {
-	out := make([]Image, 0, len(in))
-	seen := make(map[string]bool, len(in))
-	for _, im := range in {
-		if !seen[im.Src] {
-			seen[im.Src] = true
-			out = append(out, im)
-		}
-	}
-	return out
-}
-
 func firstRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
@@ -244,4 +232,14 @@ func firstRunes(s string, n int) string {
 		n--
 	}
 	return s
+}
+
+// cleaner is the page's boilerplate judge, measured the first time a rule
+// needs it: the generic extractor always does, site rules that name every
+// field only for the few checks of their generic fallbacks.
+func (x *extraction) cleaner() *cleaner {
+	if x.cl == nil {
+		x.cl = newCleaner(x.doc)
+	}
+	return x.cl
 }

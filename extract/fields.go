@@ -236,7 +236,11 @@ func (x *extraction) findPublished(head *html.Node) (string, *html.Node) {
 			}
 		}
 	}
-	for _, sc := range []*html.Node{x.articleScope(head), x.doc} {
+	scope := x.articleScope(head)
+	for _, sc := range []*html.Node{scope, x.doc} {
+		if sc == x.doc && scope == x.doc {
+			break // no headline: the page was read whole already
+		}
 		for d := range sc.Descendants() {
 			if d.Type != html.ElementNode {
 				continue

@@ -12,7 +12,7 @@ import (
 // GenericVersion is the version of the generic extractor; records it
 // produces say "generic@" + GenericVersion. Bump it when its output for a
 // page can change.
-const GenericVersion = "1"
+const GenericVersion = "2"
 
 // genericID is the extractor field of generic records.
 const genericID = "generic@" + GenericVersion

@@ -10,8 +10,10 @@ import (
 
 // genericWalk reads a body chosen by scoring: h2-h4 start sections;
 // paragraphs, list items, quotes and runs of loose text (split at <br>)
-// are paragraphs unless they are mostly links; figures give images;
-// headers, date and byline lines are left out.
+// are paragraphs unless they are mostly links; figures give images; date
+// and byline lines, copyright and picture-credit lines are left out; a
+// "Related"/"Read also" title ends its container; in an article's
+// <header> only lines of 60 characters or more (a standfirst) are text.
 func (w *bodyWalker) genericWalk(n *html.Node) {
 	if n.Type == html.ElementNode && !w.container(n) {
 		return
@@ -221,12 +223,7 @@ func (w *bodyWalker) metaLine(n *html.Node) bool {
 	if isInline(n) || w.stat(n).total >= 160 {
 		return false
 	}
-	t := nodeText(n)
-	if !hasYear(t) { // no date this package reads goes without a year
-		return false
-	}
-	ld := scanDates(asciiDigits(t))
-	return len(ld.dates) > 0 && ld.other <= maxOther
+	return isDateLine(nodeText(n), maxOther)
 }
 
 // metaClass reports a <time>, or a short element whose class says date,

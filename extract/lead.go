@@ -29,8 +29,9 @@ func (x *extraction) leadBefore(w *bodyWalker, head, body *html.Node) int {
 }
 
 // leadAfter finishes the images once the body is walked: when nothing led
-// the article, the page's og:image (or JSON-LD image) does; the lead
-// pictures come first and no picture is listed twice, in any size.
+// the article (and the site sets no lead_image selector: its miss stands),
+// the page's og:image (or JSON-LD image) does; the lead pictures come
+// first and no picture is listed twice, in any size.
 func (x *extraction) leadAfter(w *bodyWalker, lead int) {
 	if lead == 0 && (x.rules == nil || !x.rules.leadImage.set()) {
 		lead = x.metaLead(w)
@@ -98,10 +99,14 @@ func (x *extraction) between(w *bodyWalker, head, body *html.Node) {
 	}
 }
 
-// isDateLine reports a line that is a date and little else.
-func isDateLine(t string) bool {
-	ld := scanDates(asciiDigits(t))
-	return len(ld.dates) > 0 && ld.other <= maxOtherHinted
+// isDateLine reports a line that is a date and little else: at most
+// other letters and digits besides it (maxOther, maxOtherHinted).
+func isDateLine(t string, other int) bool {
+	if !hasYear(t) { // no date this package reads goes without a year
+		return false
+	}
+	ld := scanDates(t)
+	return len(ld.dates) > 0 && ld.other <= other
 }
 
 // standfirstHints are class words of the summary paragraph set between a
@@ -122,7 +127,7 @@ func standfirst(n *html.Node, w *bodyWalker) bool {
 	if s.plain() < 60 || s.linkDensity() > 0.1 || s.imgs > 0 {
 		return false
 	}
-	if t := nodeText(n); hasYear(t) && isDateLine(t) {
+	if isDateLine(nodeText(n), maxOtherHinted) {
 		return false // a dateline, "Updated: …"
 	}
 	if n.DataAtom == atom.P {
@@ -185,24 +190,32 @@ func (x *extraction) metaLead(w *bodyWalker) int {
 }
 
 // notPhotoURL reports metadata images that are a site's logo or a
-// generic share card rather than the article's picture.
+// generic share card rather than the article's picture, by whole words of
+// the URL ("dialogo-de-paz.jpg" is a photo).
 func notPhotoURL(u string) bool {
-	l := strings.ToLower(u)
-	return containsAny(l, "logo", "favicon", "placeholder", "default-image", "default_image", "no-image", "noimage", "fallback")
+	return hasToken(strings.ToLower(u), "logo", "favicon", "placeholder", "default", "noimage", "fallback", "blank")
 }
 
 // sizeSuffix is the size a CMS appends to a picture's file name:
 // "photo-1024x683.jpg", "photo_w640.jpg".
 var sizeSuffix = regexp.MustCompile(`(?i)([-_](\d{2,4}x\d{2,4}|w\d{2,4}|\d{2,4}w)|@[23]x)(\.[a-z0-9]+)$`)
 
-// imageKey identifies a picture across sizes and tracking parameters:
-// host and path without the size suffix, lower case.
+// imageKey identifies a picture across sizes: host, path without the size
+// suffix, and query without size parameters, lower case. Pictures served
+// by one script ("img.php?id=101", "?id=102") stay apart.
 func imageKey(src string) string {
 	u, err := url.Parse(src)
 	if err != nil {
 		return src
 	}
-	return strings.ToLower(u.Host + sizeSuffix.ReplaceAllString(u.Path, "$3"))
+	q := u.Query()
+	for k := range q {
+		switch strings.ToLower(k) {
+		case "w", "h", "width", "height", "resize", "fit", "q", "quality", "crop", "auto", "fm", "format", "dpr", "size", "ssl":
+			q.Del(k)
+		}
+	}
+	return strings.ToLower(u.Host + sizeSuffix.ReplaceAllString(u.Path, "$3") + "?" + q.Encode())
 }
 
 // mergeImages lists the lead pictures, then the body's, each picture

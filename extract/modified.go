@@ -51,10 +51,7 @@ func (x *extraction) findModified(head *html.Node, published string) string {
 			if raw == "" {
 				continue
 			}
-			if x.cl == nil {
-				x.cl = newCleaner(x.doc) // site rules that set every other field: measured only now
-			}
-			if x.cl.inJunk(d) {
+			if x.cleaner().inJunk(d) {
 				continue
 			}
 			if v := parseDate(raw); v != "" && ok(rule, raw, v) {
@@ -65,9 +62,7 @@ func (x *extraction) findModified(head *html.Node, published string) string {
 	}
 	var lines []dateLine
 	if mentionsUpdate(scope) { // most pages never say "Updated": no need to read their lines
-		if x.cl == nil {
-			x.cl = newCleaner(x.doc)
-		}
+		x.cleaner()
 		lines = x.dateLines(head)
 	}
 	for _, l := range lines {
@@ -108,22 +103,33 @@ func modifiedAttr(n *html.Node) (string, string) {
 	return "", ""
 }
 
-// mentionsUpdate reports whether the text under n has an update keyword
-// (keywords' kwUpdated words: "updated", "modified", "تحديث", "محدث",
-// "تعديل"), in any case: a cheap pass before the date lines are read.
+// mentionsUpdate reports whether the text under n has one of the update
+// keywords of datewords.go ("updated", "modified", "تحديث", ...), in any
+// case: a cheap pass before the date lines are read.
 func mentionsUpdate(n *html.Node) bool {
 	for d := range n.Descendants() {
 		if d.Type != html.TextNode {
 			continue
 		}
-		t := d.Data
-		if containsFoldASCII(t, "updat") || containsFoldASCII(t, "modified") ||
-			strings.Contains(t, "تحديث") || strings.Contains(t, "محدث") || strings.Contains(t, "تعديل") {
-			return true
+		for _, w := range updateWords {
+			if containsFoldASCII(d.Data, w) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// updateWords are the update keywords, lower case.
+var updateWords = func() []string {
+	var ws []string
+	for w, k := range keywords {
+		if k == kwUpdated {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}()
 
 // containsFoldASCII reports whether s contains the lower-case ASCII word
 // w, ignoring ASCII case.

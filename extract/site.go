@@ -45,11 +45,12 @@ func queryFirst(n *html.Node, f field) *html.Node {
 	return cascadia.Query(n, f)
 }
 
-// site extracts with the site's selectors. label, headline, source and
-// published are looked up in the whole page (the first match with a
-// value); a field without selector falls back to its generic rule. body is
-// the first match of the body selector, or nil when the site sets none:
-// then the body is chosen by content scoring.
+// site extracts with the site's selectors. label, headline, source,
+// published, modified, lead_image and lead_caption are looked up in the
+// whole page (the first match with a value), authors too (every match);
+// a field without selector falls back to its generic rule. body is the
+// first match of the body selector, or nil when the site sets none: then
+// the body is chosen by content scoring.
 func (x *extraction) site(body *html.Node) content {
 	r := x.rules
 	var c content
@@ -169,18 +170,19 @@ func (x *extraction) firstMatch(f field, ok func(*html.Node) bool) (*html.Node, 
 	return found, matches
 }
 
-// siteAuthors takes every match of f as one author (its attribute or
-// text, without a lead-in such as "By" or what follows the name).
+// siteAuthors reads every match of f (its attribute or text) as a byline:
+// one author as a rule, without a lead-in such as "By" or a date or role
+// after the name; a match that names two ("Jane Doe and John Roe") gives
+// both.
 func (x *extraction) siteAuthors(f field) []string {
 	names := []string{}
+	site := x.siteNames()
 	matches := x.allMatches(f, func(n *html.Node) {
 		v := getAttr(n, f.attr)
 		if f.attr == "" {
 			v = nodeText(n)
 		}
-		if name := strings.Trim(cutAtStop(trimLead(normText(v))), " ,;|"); nameLike(name) {
-			names = append(names, name)
-		}
+		names = append(names, bylineNames(v, site)...)
 	})
 	names = dedupNames(names)
 	x.step("authors", f.raw, matches, names...)

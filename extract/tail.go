@@ -88,18 +88,30 @@ func creditLine(t string) bool {
 			return true
 		}
 	}
-	return containsAny(l, "getty images", "(foto:", "(photo:", "(bild:") || strings.HasPrefix(l, "afp /") || strings.HasPrefix(l, "dpa /")
+	l = strings.TrimRight(l, " .)")
+	return containsAny(l, "(foto:", "(photo:", "(bild:") || strings.HasSuffix(l, "getty images") ||
+		strings.HasPrefix(l, "afp /") || strings.HasPrefix(l, "dpa /")
 }
 
-// rightsLine reports a copyright or rights line.
+// rightsLine reports a copyright or rights line: "© 2024 Site", "(c) 2024
+// Site", "Copyright 2024 …", "All rights reserved"; not a sentence that
+// opens with "Copyright lawyers say".
 func rightsLine(t string) bool {
 	if utf8.RuneCountInString(t) > 200 {
 		return false
 	}
 	l := strings.ToLower(t)
-	if strings.HasPrefix(l, "©") || strings.HasPrefix(l, "(c) ") || strings.HasPrefix(l, "copyright ") {
+	if strings.HasPrefix(l, "©") {
 		return true
 	}
-	return containsAny(l, "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
-		"todos los derechos reservados", "todos os direitos reservados", "جميع الحقوق محفوظة")
+	if containsAny(l, "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
+		"todos los derechos reservados", "todos os direitos reservados", "جميع الحقوق محفوظة") {
+		return true
+	}
+	if !strings.HasPrefix(l, "(c) ") && !strings.HasPrefix(l, "copyright ") {
+		return false
+	}
+	// "(c) 2024 Site", "(c) Jane Doe"; not "(c) the operator shall …".
+	return hasYear(l) || containsAny(l, "©", "rights", "rechte", "droits", "derechos") ||
+		(len(strings.Fields(l)) <= 4 && !strings.ContainsAny(l, ".,;"))
 }

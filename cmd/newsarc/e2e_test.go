@@ -334,7 +334,7 @@ func TestSiteWithoutSelectorsAndAdHoc(t *testing.T) {
 		t.Fatalf("export --site plain: %d records, want 3", len(recs))
 	}
 	for _, rec := range recs {
-		if rec["site"] != "plain" || rec["extractor"] != "generic@1" || rec["source"] != "القاهرة - وكالات" || rec["label"] != "عاجل" {
+		if rec["site"] != "plain" || rec["extractor"] != "generic@2" || rec["source"] != "القاهرة - وكالات" || rec["label"] != "عاجل" {
 			t.Errorf("record site %v extractor %v source %v label %v", rec["site"], rec["extractor"], rec["source"], rec["label"])
 		}
 	}
