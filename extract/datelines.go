@@ -203,3 +203,13 @@ func textBefore(n *html.Node, max int) string {
 	}
 	return s
 }
+
+// isDateLine reports a line that is a date and little else: at most
+// other letters and digits besides it (maxOther, maxOtherHinted).
+func isDateLine(t string, other int) bool {
+	if !hasYear(t) { // no date this package reads goes without a year
+		return false
+	}
+	ld := scanDates(t)
+	return len(ld.dates) > 0 && ld.other <= other
+}

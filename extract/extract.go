@@ -91,6 +91,7 @@ type extraction struct {
 
 	lines     []dateLine // dateLines, once computed
 	linesDone bool
+	names     []string // siteNames, once computed
 }
 
 // step records an Explain line; a no-op unless explaining.

@@ -94,8 +94,16 @@ func (x *extraction) findHeadline() (string, *html.Node) {
 }
 
 // siteNames are the page's names for its site, and its host's name
-// ("www.example-news.com" gives "example-news.com" and "example-news").
+// ("www.example-news.com" gives "example-news.com" and "example-news"),
+// worked out once per page.
 func (x *extraction) siteNames() []string {
+	if x.names == nil {
+		x.names = x.pageNames()
+	}
+	return x.names
+}
+
+func (x *extraction) pageNames() []string {
 	names := x.meta.siteNames()
 	host := strings.TrimPrefix(strings.ToLower(x.page.Hostname()), "www.")
 	if host != "" {
@@ -109,6 +117,9 @@ func (x *extraction) siteNames() []string {
 				names = append(names, label)
 			}
 		}
+	}
+	if names == nil {
+		names = []string{}
 	}
 	return names
 }

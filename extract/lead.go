@@ -99,16 +99,6 @@ func (x *extraction) between(w *bodyWalker, head, body *html.Node) {
 	}
 }
 
-// isDateLine reports a line that is a date and little else: at most
-// other letters and digits besides it (maxOther, maxOtherHinted).
-func isDateLine(t string, other int) bool {
-	if !hasYear(t) { // no date this package reads goes without a year
-		return false
-	}
-	ld := scanDates(t)
-	return len(ld.dates) > 0 && ld.other <= other
-}
-
 // standfirstHints are class words of the summary paragraph set between a
 // headline and its article.
 var standfirstHints = []string{
